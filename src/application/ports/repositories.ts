@@ -1,0 +1,235 @@
+/**
+ * Repository ports. Repositories store and return the entities' primitives (the persisted
+ * shape); use cases rehydrate entities with `fromPrimitives` and save `toPrimitives()`.
+ *
+ * Common rules every adapter obeys (checked by the contract suites in test/contract):
+ * - `insert` throws DuplicateError on a unique key (agent email, customer phone, ticketId,
+ *   WhatsApp message id, setting key).
+ * - `update(record)` is optimistic: it succeeds only if the stored `version` equals
+ *   `record.version`, stores `version + 1` and returns the stored record; otherwise it throws
+ *   ConcurrencyError (or NotFoundError when the record does not exist).
+ * - Lists page by keyset cursor (see pagination.ts), newest first, ties broken by id desc.
+ * - Ids are validated (24-hex) before any query; callers' filters are typed values, never
+ *   raw query objects.
+ */
+import type { ActivityLogPrimitives, EntityType } from '../../domain/activity/activity.types.js';
+import type {
+  AgentPrimitives,
+  AgentRole,
+  AgentStatistics,
+  AgentStatus,
+} from '../../domain/agent/agent.types.js';
+import type {
+  ConversationCategory,
+  ConversationPrimitives,
+  ConversationStatus,
+  Priority,
+} from '../../domain/conversation/conversation.types.js';
+import type {
+  CustomerPrimitives,
+  CustomerSegment,
+  CustomerStatistics,
+  CustomerStatus,
+} from '../../domain/customer/customer.types.js';
+import type { MessagePrimitives, MessageStatus } from '../../domain/message/message.types.js';
+import type { SystemSettingPrimitives } from '../../domain/settings/settings.types.js';
+import type { Id } from '../../domain/shared/ids.js';
+import type { ConversationThreadPrimitives } from '../../domain/thread/conversation-thread.types.js';
+import type { TicketCategory, TicketPrimitives, TicketStatus } from '../../domain/ticket/ticket.types.js';
+import type { Page, PageRequest } from './pagination.js';
+
+type NumericDelta<T> = Partial<
+  Record<{ [K in keyof T]-?: T[K] extends number | undefined ? K : never }[keyof T], number>
+>;
+
+export interface AgentFilter {
+  role?: AgentRole;
+  status?: AgentStatus;
+  isActive?: boolean;
+}
+
+export interface AgentRepository {
+  insert(agent: AgentPrimitives): Promise<void>;
+  findById(id: Id): Promise<AgentPrimitives | null>;
+  findByEmail(email: string): Promise<AgentPrimitives | null>;
+  update(agent: AgentPrimitives): Promise<AgentPrimitives>;
+  /** Sorted by createdAt desc. */
+  list(filter: AgentFilter, page: PageRequest): Promise<Page<AgentPrimitives>>;
+  /** Active agents whose status is online (candidates for auto-assignment). */
+  listOnline(): Promise<AgentPrimitives[]>;
+  /** Active supervisors and admins (escalation targets). */
+  listSupervisors(): Promise<AgentPrimitives[]>;
+  count(): Promise<number>;
+  /** Atomic `$inc` on statistics counters. */
+  incrementStatistics(id: Id, delta: NumericDelta<AgentStatistics>): Promise<void>;
+  /**
+   * Atomically takes one slot of the agent's capacity: increments
+   * `statistics.currentActiveConversations` only if it is below `max`. Returns false (and changes
+   * nothing) when the agent is full. Two racing reservations never push an agent over `max`.
+   */
+  reserveConversationSlot(id: Id, max: number): Promise<boolean>;
+  /** Gives one slot back (never below zero). */
+  releaseConversationSlot(id: Id): Promise<void>;
+  /** Sets status / lastActivity / lastLogin without a version check (presence is last-writer-wins). */
+  touch(id: Id, fields: { status?: AgentStatus; lastActivity?: Date; lastLogin?: Date }): Promise<void>;
+}
+
+export interface CustomerFilter {
+  tags?: string[]; // all of
+  segment?: CustomerSegment;
+  status?: CustomerStatus;
+  isBlocked?: boolean;
+  /** Name, phone or e-mail: a text search where the server has text indexes, else an anchored prefix match. */
+  search?: string;
+}
+
+export interface CustomerRepository {
+  insert(customer: CustomerPrimitives): Promise<void>;
+  findById(id: Id): Promise<CustomerPrimitives | null>;
+  findByPhone(phoneNumber: string): Promise<CustomerPrimitives | null>;
+  update(customer: CustomerPrimitives): Promise<CustomerPrimitives>;
+  /** Sorted by updatedAt desc. */
+  list(filter: CustomerFilter, page: PageRequest): Promise<Page<CustomerPrimitives>>;
+  incrementStatistics(id: Id, delta: NumericDelta<CustomerStatistics>): Promise<void>;
+  delete(id: Id): Promise<void>;
+}
+
+export interface ConversationFilter {
+  status?: ConversationStatus[];
+  priority?: Priority;
+  category?: ConversationCategory;
+  assignedAgent?: Id;
+  /** Only conversations with no assigned agent (the queue). */
+  unassigned?: boolean;
+  /** Either assigned to this agent or unassigned (what a plain agent may see). */
+  visibleTo?: Id;
+  tags?: string[]; // any of
+  customerId?: Id;
+}
+
+export interface ConversationRepository {
+  insert(conversation: ConversationPrimitives): Promise<void>;
+  findById(id: Id): Promise<ConversationPrimitives | null>;
+  /** The customer's most recent conversation that is not closed, if any. */
+  findLatestOpenByCustomer(customerId: Id): Promise<ConversationPrimitives | null>;
+  update(conversation: ConversationPrimitives): Promise<ConversationPrimitives>;
+  /** Sorted by updatedAt desc. */
+  list(filter: ConversationFilter, page: PageRequest): Promise<Page<ConversationPrimitives>>;
+  /** Every conversation of a customer (for erasure and history); no paging, newest first. */
+  listAllByCustomer(customerId: Id): Promise<ConversationPrimitives[]>;
+  /** Conversations whose status is one of `statuses`, for background scans (SLA, auto-resolve). */
+  listByStatus(statuses: ConversationStatus[], limit: number): Promise<ConversationPrimitives[]>;
+  countByStatus(): Promise<Record<ConversationStatus, number>>;
+  delete(id: Id): Promise<void>;
+}
+
+export interface MessageRepository {
+  /** Throws DuplicateError when `whatsappMessageId` (or an agent's `idempotencyKey`) already exists. */
+  insert(message: MessagePrimitives): Promise<void>;
+  findById(id: Id): Promise<MessagePrimitives | null>;
+  findByWhatsappId(whatsappMessageId: string): Promise<MessagePrimitives | null>;
+  findByIdempotencyKey(agentId: Id, key: string): Promise<MessagePrimitives | null>;
+  /** Sorted by timestamp desc. */
+  listByConversation(conversationId: Id, page: PageRequest): Promise<Page<MessagePrimitives>>;
+  /** Merges `fields` into the message (attachments, AI fields, WhatsApp ids). Returns the stored message. */
+  patch(id: Id, fields: Partial<Omit<MessagePrimitives, 'id'>>): Promise<MessagePrimitives | null>;
+  /**
+   * Moves the delivery status forward only: the update is applied when the stored status is
+   * one of `from` (the statuses that precede `to`). Returns the stored message after the
+   * update, or null when nothing changed (late or duplicate status).
+   */
+  advanceStatus(
+    id: Id,
+    from: MessageStatus[],
+    to: MessageStatus,
+    fields: Partial<
+      Pick<
+        MessagePrimitives,
+        | 'whatsappStatus'
+        | 'deliveredAt'
+        | 'readAt'
+        | 'sentAt'
+        | 'failedAt'
+        | 'whatsappError'
+        | 'whatsappErrorCode'
+        | 'whatsappMessageId'
+        | 'whatsappTimestamp'
+      >
+    >,
+  ): Promise<MessagePrimitives | null>;
+  /**
+   * Outbox: atomically claims up to `limit` outbound `pending` messages whose `nextAttemptAt`
+   * is due and whose lease is free or expired, setting `leaseUntil`. A message is claimed by
+   * one caller at a time.
+   */
+  claimOutbound(now: Date, leaseUntil: Date, limit: number): Promise<MessagePrimitives[]>;
+  countByConversation(conversationId: Id): Promise<number>;
+  deleteByConversation(conversationId: Id): Promise<number>;
+}
+
+export interface TicketFilter {
+  status?: TicketStatus[];
+  priority?: Priority;
+  category?: TicketCategory;
+  assignedAgent?: Id;
+  customerId?: Id;
+  conversationId?: Id;
+  tags?: string[];
+  escalated?: boolean;
+}
+
+export interface TicketRepository {
+  insert(ticket: TicketPrimitives): Promise<void>;
+  findById(id: Id): Promise<TicketPrimitives | null>;
+  findByTicketId(ticketId: string): Promise<TicketPrimitives | null>;
+  update(ticket: TicketPrimitives): Promise<TicketPrimitives>;
+  /** Sorted by updatedAt desc. */
+  list(filter: TicketFilter, page: PageRequest): Promise<Page<TicketPrimitives>>;
+  listAllByCustomer(customerId: Id): Promise<TicketPrimitives[]>;
+}
+
+/** Gap-free per-key counters (ticket numbers per year). */
+export interface SequenceRepository {
+  /** Atomically increments the counter named `key` and returns the new value (first call returns 1). */
+  next(key: string): Promise<number>;
+}
+
+export interface SettingsRepository {
+  get(key: string): Promise<SystemSettingPrimitives | null>;
+  getAll(): Promise<SystemSettingPrimitives[]>;
+  /** Inserts or replaces by key. */
+  put(setting: SystemSettingPrimitives): Promise<void>;
+  /** Inserts only when the key is absent; returns true if it inserted. */
+  insertIfAbsent(setting: SystemSettingPrimitives): Promise<boolean>;
+}
+
+export interface ActivityLogRepository {
+  append(entry: ActivityLogPrimitives): Promise<void>;
+  /** Sorted by timestamp desc. */
+  listByEntity(entityType: EntityType, entityId: Id, page: PageRequest): Promise<Page<ActivityLogPrimitives>>;
+  /** Sorted by timestamp desc. */
+  listByAgent(agentId: Id, page: PageRequest): Promise<Page<ActivityLogPrimitives>>;
+}
+
+export interface ConversationThreadRepository {
+  insert(thread: ConversationThreadPrimitives): Promise<void>;
+  findActiveByConversation(conversationId: Id): Promise<ConversationThreadPrimitives | null>;
+  update(thread: ConversationThreadPrimitives): Promise<void>;
+  deleteByCustomer(customerId: Id): Promise<number>;
+}
+
+export interface SessionRecord {
+  tokenHash: string; // sha-256 hex of the opaque token; the token itself is never stored
+  agentId: Id;
+  createdAt: Date;
+  expiresAt: Date;
+  ipAddress?: string;
+  userAgent?: string;
+}
+
+export interface SessionRepository {
+  insert(session: SessionRecord): Promise<void>;
+  findByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
+  delete(tokenHash: string): Promise<void>;
+  deleteByAgent(agentId: Id): Promise<number>;
+}
