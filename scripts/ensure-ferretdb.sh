@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Ensures a working FerretDB v1.24.2 binary is available for the test suite.
+#
+# Candidates, in order (each must run `--version` with exit code 0 and report v1.24):
+#   1. $FERRETDB_BIN
+#   2. <repo>/.tmp/bin/ferretdb   (built by a previous run of this script)
+#   3. `ferretdb` on PATH
+#   4. ~/go/bin/ferretdb
+# If none works, FerretDB is built from the Go module proxy into <repo>/.tmp/bin/ferretdb.
+# (`go install ...@v1.24.2` yields a binary that panics at start because the module
+# lacks build/version/version.txt, so the source is copied out of the module cache,
+# the version file is written, and the copy is built.)
+#
+# Progress goes to stderr; the absolute path of the usable binary is the only line on stdout.
+set -euo pipefail
+
+readonly FERRETDB_VERSION="v1.24.2"
+readonly FERRETDB_MODULE="github.com/FerretDB/FerretDB"
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly REPO_ROOT
+readonly TARGET="$REPO_ROOT/.tmp/bin/ferretdb"
+
+export PATH="$PATH:/usr/local/go/bin"
+
+log() { echo "[ensure-ferretdb] $*" >&2; }
+die() {
+  echo "[ensure-ferretdb] ERROR: $*" >&2
+  exit 1
+}
+
+# Returns 0 if "$1" is an executable FerretDB v1.24.x that starts (`--version` exits 0).
+works() {
+  local bin="$1" out
+  [[ -n "$bin" && -f "$bin" && -x "$bin" ]] || return 1
+  if command -v timeout >/dev/null 2>&1; then
+    out="$(timeout 20 "$bin" --version 2>/dev/null)" || return 1
+  else
+    out="$("$bin" --version 2>/dev/null)" || return 1
+  fi
+  [[ "$out" == *"v1.24"* ]]
+}
+
+candidates=()
+[[ -n "${FERRETDB_BIN:-}" ]] && candidates+=("$FERRETDB_BIN")
+candidates+=("$TARGET")
+if on_path="$(command -v ferretdb 2>/dev/null)"; then candidates+=("$on_path"); fi
+candidates+=("$HOME/go/bin/ferretdb")
+
+for bin in "${candidates[@]}"; do
+  if works "$bin"; then
+    log "using working FerretDB binary: $bin"
+    echo "$bin"
+    exit 0
+  fi
+  if [[ -e "$bin" ]]; then
+    log "ignoring $bin: \`--version\` failed or did not report v1.24"
+  fi
+done
+if [[ -n "${FERRETDB_BIN:-}" ]] && ! works "$FERRETDB_BIN"; then
+  log "WARNING: FERRETDB_BIN=$FERRETDB_BIN is not a working FerretDB v1.24 binary; building one instead"
+fi
+
+command -v go >/dev/null 2>&1 || die "Go is required to build FerretDB $FERRETDB_VERSION but \`go\` was not found \
+(looked on PATH and in /usr/local/go/bin). Install Go (https://go.dev/dl/), or point FERRETDB_BIN at a \
+working FerretDB $FERRETDB_VERSION binary, or set MONGODB_URI to an existing MongoDB-compatible server."
+
+log "building FerretDB $FERRETDB_VERSION from the Go module proxy (about a minute on a cold cache)…"
+log "using $(go version)"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/ferretdb-build.XXXXXX")"
+cleanup() { chmod -R u+w "$work" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+log "downloading module $FERRETDB_MODULE@$FERRETDB_VERSION…"
+# Run outside any Go module so `go mod download` works in module-less mode.
+json="$(cd "$work" && GO111MODULE=on GOFLAGS=-mod=mod go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION")" ||
+  die "\`go mod download $FERRETDB_MODULE@$FERRETDB_VERSION\` failed (no network / GOPROXY?). Output: $json"
+src_dir="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' | head -n 1)"
+[[ -n "$src_dir" && -d "$src_dir" ]] || die "could not find the module directory in \`go mod download -json\` output: $json"
+
+log "copying sources from $src_dir and writing build/version/version.txt…"
+cp -r "$src_dir" "$work/ferretsrc"
+chmod -R u+w "$work/ferretsrc"
+echo "$FERRETDB_VERSION" >"$work/ferretsrc/build/version/version.txt"
+
+log "compiling ./cmd/ferretdb…"
+mkdir -p "$(dirname "$TARGET")"
+partial="$TARGET.partial.$$"
+start=$SECONDS
+(cd "$work/ferretsrc" && go build -o "$partial" ./cmd/ferretdb) || {
+  rm -f "$partial"
+  die "go build of FerretDB $FERRETDB_VERSION failed (see the output above)"
+}
+works "$partial" || {
+  rm -f "$partial"
+  die "the freshly built FerretDB binary does not start (\`--version\` failed)"
+}
+mv -f "$partial" "$TARGET"
+log "built $TARGET in $((SECONDS - start)) s"
+echo "$TARGET"
