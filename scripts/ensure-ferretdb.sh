@@ -47,7 +47,11 @@ candidates+=("$TARGET")
 if on_path="$(command -v ferretdb 2>/dev/null)"; then candidates+=("$on_path"); fi
 candidates+=("$HOME/go/bin/ferretdb")
 
+declare -A seen=()
 for bin in "${candidates[@]}"; do
+  key="$(readlink -f -- "$bin" 2>/dev/null || echo "$bin")"
+  [[ -n "${seen[$key]:-}" ]] && continue
+  seen[$key]=1
   if works "$bin"; then
     log "using working FerretDB binary: $bin"
     echo "$bin"
@@ -57,9 +61,6 @@ for bin in "${candidates[@]}"; do
     log "ignoring $bin: \`--version\` failed or did not report v1.24"
   fi
 done
-if [[ -n "${FERRETDB_BIN:-}" ]] && ! works "$FERRETDB_BIN"; then
-  log "WARNING: FERRETDB_BIN=$FERRETDB_BIN is not a working FerretDB v1.24 binary; building one instead"
-fi
 
 command -v go >/dev/null 2>&1 || die "Go is required to build FerretDB $FERRETDB_VERSION but \`go\` was not found \
 (looked on PATH and in /usr/local/go/bin). Install Go (https://go.dev/dl/), or point FERRETDB_BIN at a \
@@ -74,7 +75,7 @@ trap cleanup EXIT
 
 log "downloading module $FERRETDB_MODULE@$FERRETDB_VERSION…"
 # Run outside any Go module so `go mod download` works in module-less mode.
-json="$(cd "$work" && GO111MODULE=on GOFLAGS=-mod=mod go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION")" ||
+json="$(cd "$work" && GO111MODULE=on go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION")" ||
   die "\`go mod download $FERRETDB_MODULE@$FERRETDB_VERSION\` failed (no network / GOPROXY?). Output: $json"
 src_dir="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' | head -n 1)"
 [[ -n "$src_dir" && -d "$src_dir" ]] || die "could not find the module directory in \`go mod download -json\` output: $json"

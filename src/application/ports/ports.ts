@@ -1,0 +1,38 @@
+import type { AiAssistant, Clock, EventBus, IdGenerator, MediaStore, PasswordHasher, WhatsAppGateway } from './gateways.js';
+import type {
+  ActivityLogRepository,
+  AgentRepository,
+  ConversationRepository,
+  ConversationThreadRepository,
+  CustomerRepository,
+  MessageRepository,
+  SequenceRepository,
+  SessionRepository,
+  SettingsRepository,
+  TicketRepository,
+} from './repositories.js';
+
+/**
+ * Every port the application needs, as one bundle built by the composition root. A use case
+ * declares the subset it uses (`Pick<Ports, 'conversations' | 'clock'>`), which keeps its
+ * dependencies visible and its tests small.
+ */
+export interface Ports {
+  agents: AgentRepository;
+  customers: CustomerRepository;
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  tickets: TicketRepository;
+  sequences: SequenceRepository;
+  settings: SettingsRepository;
+  activity: ActivityLogRepository;
+  threads: ConversationThreadRepository;
+  sessions: SessionRepository;
+  events: EventBus;
+  clock: Clock;
+  ids: IdGenerator;
+  passwords: PasswordHasher;
+  whatsapp: WhatsAppGateway;
+  media?: MediaStore;
+  ai?: AiAssistant;
+}

@@ -1,0 +1,78 @@
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { ValidationError } from '../shared/errors.js';
+
+export type PhoneRegion = CountryCode;
+
+export const INVALID_PHONE = 'VALIDATION.INVALID_PHONE';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const SEPARATORS = /[\s\-().]/g;
+
+/**
+ * A phone number normalised to E.164 (`+525512345678`), the form customers are stored and
+ * looked up by.
+ *
+ * Input accepted: international (`+52 1 55 1234 5678`), WhatsApp's `wa_id` (digits without '+',
+ * `5215512345678`: a digits-only string of more than 10 digits not starting with 0 is read as
+ * international) and national numbers of `defaultRegion` (`55 1234 5678` with MX).
+ *
+ * Mexico: since 2019 mobile numbers no longer take the '1' after the country code, but WhatsApp
+ * still reports many Mexican users as `521` + 10 digits. libphonenumber-js (1.13) does not drop
+ * it: it keeps `+5215512345678` and calls it invalid. We drop it, so `521XXXXXXXXXX` and
+ * `52XXXXXXXXXX` are the same customer (`+52XXXXXXXXXX`).
+ */
+export class PhoneNumber {
+  private constructor(
+    /** E.164, e.g. `+525512345678`. */
+    readonly value: string,
+    /** ISO region of the number when known (e.g. 'MX'). */
+    readonly region: PhoneRegion | undefined,
+  ) {}
+
+  /** Throws ValidationError (field `phoneNumber`, code `VALIDATION.INVALID_PHONE`) when not a valid number. */
+  static parse(raw: string, defaultRegion: PhoneRegion, field = 'phoneNumber'): PhoneNumber {
+    if (typeof raw !== 'string' || raw.trim().length === 0 || raw.length > 64) throw invalid(field);
+    if (!isSupportedCountry(defaultRegion)) {
+      throw new ValidationError('defaultRegion', 'is not a supported region', 'VALIDATION.INVALID_REGION');
+    }
+    const compact = raw.trim().replace(SEPARATORS, '');
+    const candidate = /^[1-9]\d{10,}$/.test(compact) ? `+${compact}` : compact;
+    let parsed = parsePhoneNumberFromString(candidate, defaultRegion);
+    if (
+      parsed !== undefined &&
+      parsed.countryCallingCode === '52' &&
+      parsed.nationalNumber.length === 11 &&
+      parsed.nationalNumber.startsWith('1')
+    ) {
+      parsed = parsePhoneNumberFromString(`+52${parsed.nationalNumber.slice(1)}`);
+    }
+    if (parsed === undefined || !parsed.isValid()) throw invalid(field);
+    return new PhoneNumber(parsed.number, parsed.country);
+  }
+
+  /** Rehydrates a stored E.164 value without re-validating it against (possibly newer) metadata. */
+  static fromE164(value: string, field = 'phoneNumber'): PhoneNumber {
+    if (typeof value !== 'string' || !E164.test(value)) throw invalid(field);
+    return new PhoneNumber(value, parsePhoneNumberFromString(value)?.country);
+  }
+
+  static isE164(value: string): boolean {
+    return E164.test(value);
+  }
+
+  /** The digits without '+': the form the WhatsApp Cloud API uses for recipients. */
+  get digits(): string {
+    return this.value.slice(1);
+  }
+
+  equals(other: PhoneNumber): boolean {
+    return this.value === other.value;
+  }
+
+  toString(): string {
+    return this.value;
+  }
+}
+
+const invalid = (field: string): ValidationError =>
+  new ValidationError(field, 'must be a valid phone number', INVALID_PHONE);

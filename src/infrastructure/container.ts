@@ -1,0 +1,372 @@
+/**
+ * The composition root. Everything is registered by an explicit symbol (tokens.ts) with a factory
+ * or a value: no reflected constructor types (tsx emits no decorator metadata), no decorators in
+ * the inner layers. Registrations are singletons per container (`instanceCachingFactory`).
+ *
+ * - `createContainer(config, { repositories, ... })` wires a container synchronously from
+ *   adapters chosen beforehand (tests call it directly with in-memory adapters).
+ * - `buildApp(config)` chooses the adapters from the configuration (connects to MongoDB, detects
+ *   what it can do, ensures indexes), wires the container and returns `{ container, start, stop }`.
+ *
+ * To add a use case: add a token in tokens.ts, then one `singleton(...)` line in its area's section
+ * below, resolving its ports with `r(TOKENS.X)`.
+ */
+import type { Logger } from 'pino';
+import { container as rootContainer, type DependencyContainer, instanceCachingFactory } from 'tsyringe';
+import { Authenticate } from '../application/auth/authenticate.js';
+import { ChangePassword } from '../application/auth/change-password.js';
+import { EnsureFirstAdmin } from '../application/auth/ensure-first-admin.js';
+import { Login } from '../application/auth/login.js';
+import { Logout } from '../application/auth/logout.js';
+import { SessionRevocations } from '../application/auth/session-revocations.js';
+import type { LoginThrottle } from '../application/ports/auth.js';
+import type { Clock, EventBus } from '../application/ports/gateways.js';
+import type {
+  ActivityLogRepository,
+  AgentRepository,
+  ConversationRepository,
+  ConversationThreadRepository,
+  CustomerRepository,
+  MessageRepository,
+  SequenceRepository,
+  SessionRepository,
+  SettingsRepository,
+  TicketRepository,
+} from '../application/ports/repositories.js';
+import { InMemoryLoginThrottle } from './auth/in-memory-login-throttle.js';
+import type { Config } from './config.js';
+import { Argon2PasswordHasher } from './crypto/argon2-password-hasher.js';
+import { ObjectIdGenerator } from './crypto/object-id-generator.js';
+import { SystemClock } from './crypto/system-clock.js';
+import { OpaqueTokenService, RandomPasswordGenerator } from './crypto/token.js';
+import { InProcessEventBus } from './events/in-process-event-bus.js';
+import { createLogger } from './logger.js';
+import { InMemoryActivityLogRepository } from './memory/in-memory-activity-log-repository.js';
+import { InMemoryAgentRepository } from './memory/in-memory-agent-repository.js';
+import { InMemoryConversationRepository } from './memory/in-memory-conversation-repository.js';
+import { InMemoryConversationThreadRepository } from './memory/in-memory-conversation-thread-repository.js';
+import { InMemoryCustomerRepository } from './memory/in-memory-customer-repository.js';
+import { InMemoryMessageRepository } from './memory/in-memory-message-repository.js';
+import { InMemorySequenceRepository } from './memory/in-memory-sequence-repository.js';
+import { InMemorySessionRepository } from './memory/in-memory-session-repository.js';
+import { InMemorySettingsRepository } from './memory/in-memory-settings-repository.js';
+import { InMemoryTicketRepository } from './memory/in-memory-ticket-repository.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { type MongoCapabilities, type MongoConnection, connectMongo, detectCapabilities } from './mongo/mongo-client.js';
+import { ensureIndexes } from './mongo/indexes.js';
+import { createMongoRepositories } from './mongo/mongo-repositories.js';
+import { TOKENS, type TokenName } from './tokens.js';
+
+export interface Repositories {
+  agents: AgentRepository;
+  customers: CustomerRepository;
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  tickets: TicketRepository;
+  sequences: SequenceRepository;
+  settings: SettingsRepository;
+  activity: ActivityLogRepository;
+  threads: ConversationThreadRepository;
+  sessions: SessionRepository;
+}
+
+export function createInMemoryRepositories(): Repositories {
+  return {
+    agents: new InMemoryAgentRepository(),
+    customers: new InMemoryCustomerRepository(),
+    conversations: new InMemoryConversationRepository(),
+    messages: new InMemoryMessageRepository(),
+    tickets: new InMemoryTicketRepository(),
+    sequences: new InMemorySequenceRepository(),
+    settings: new InMemorySettingsRepository(),
+    activity: new InMemoryActivityLogRepository(),
+    threads: new InMemoryConversationThreadRepository(),
+    sessions: new InMemorySessionRepository(),
+  };
+}
+
+/** Whether the data store answers; /readyz uses it. */
+export interface Readiness {
+  check(): Promise<boolean>;
+}
+
+/** Which adapter backs each port, for the start-up banner and /readyz. */
+export interface AdapterSummary {
+  data: 'memory' | 'mongodb' | 'ferretdb';
+  events: 'in-process';
+  whatsapp: 'sandbox' | 'cloud-api';
+  ai: 'off' | 'openai';
+  media: 'links' | 'cloudinary';
+}
+
+export interface ContainerOptions {
+  repositories: Repositories;
+  logger?: Logger;
+  metrics?: Metrics;
+  mongo?: MongoConnection;
+  /** Replace any registration by token name (tests: a fixed clock, a fast hasher...). */
+  overrides?: Partial<Record<TokenName, unknown>>;
+}
+
+const REPOSITORY_TOKENS: Record<keyof Repositories, symbol> = {
+  agents: TOKENS.AgentRepository,
+  customers: TOKENS.CustomerRepository,
+  conversations: TOKENS.ConversationRepository,
+  messages: TOKENS.MessageRepository,
+  tickets: TOKENS.TicketRepository,
+  sequences: TOKENS.SequenceRepository,
+  settings: TOKENS.SettingsRepository,
+  activity: TOKENS.ActivityLogRepository,
+  threads: TOKENS.ConversationThreadRepository,
+  sessions: TOKENS.SessionRepository,
+};
+
+export function createContainer(config: Config, options: ContainerOptions): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  const singleton = <T>(token: symbol, factory: (c: DependencyContainer) => T) =>
+    c.register<T>(token, { useFactory: instanceCachingFactory<T>(factory) });
+  const r = <T>(token: symbol): T => c.resolve<T>(token);
+  const sessionTtlMs = config.auth.sessionTtlHours * 3_600_000;
+
+  // ── core ──────────────────────────────────────────────────────────────────────────────────
+  const logger = options.logger ?? createLogger(config);
+  c.register(TOKENS.Config, { useValue: config });
+  c.register(TOKENS.Logger, { useValue: logger });
+  c.register(TOKENS.Metrics, { useValue: options.metrics ?? createMetrics() });
+  c.register(TOKENS.MongoConnection, { useValue: options.mongo });
+  singleton(TOKENS.Clock, () => new SystemClock());
+  singleton(TOKENS.IdGenerator, () => new ObjectIdGenerator());
+  singleton<EventBus>(TOKENS.EventBus, () => new InProcessEventBus(10_000, logger.child({ component: 'event-bus' })));
+  singleton<Readiness>(TOKENS.Readiness, () => readinessOf(options.mongo));
+
+  // ── repositories ──────────────────────────────────────────────────────────────────────────
+  for (const [name, token] of Object.entries(REPOSITORY_TOKENS)) {
+    c.register(token, { useValue: options.repositories[name as keyof Repositories] });
+  }
+
+  // ── auth ──────────────────────────────────────────────────────────────────────────────────
+  singleton(TOKENS.PasswordHasher, () => new Argon2PasswordHasher());
+  singleton(TOKENS.PasswordGenerator, () => new RandomPasswordGenerator());
+  singleton(TOKENS.TokenService, () => new OpaqueTokenService());
+  singleton<LoginThrottle>(TOKENS.LoginThrottle, () => new InMemoryLoginThrottle());
+  singleton(TOKENS.SessionRevocations, () => new SessionRevocations(r(TOKENS.SessionRepository), r(TOKENS.EventBus)));
+  singleton(
+    TOKENS.Login,
+    () =>
+      new Login(
+        r(TOKENS.AgentRepository),
+        r(TOKENS.SessionRepository),
+        r(TOKENS.ActivityLogRepository),
+        r(TOKENS.PasswordHasher),
+        r(TOKENS.TokenService),
+        r(TOKENS.LoginThrottle),
+        r(TOKENS.Clock),
+        r(TOKENS.IdGenerator),
+        { sessionTtlMs },
+      ),
+  );
+  singleton(
+    TOKENS.Logout,
+    () =>
+      new Logout(
+        r(TOKENS.SessionRepository),
+        r(TOKENS.SessionRevocations),
+        r(TOKENS.ActivityLogRepository),
+        r(TOKENS.TokenService),
+        r(TOKENS.Clock),
+        r(TOKENS.IdGenerator),
+      ),
+  );
+  singleton(
+    TOKENS.Authenticate,
+    () =>
+      new Authenticate(r(TOKENS.SessionRepository), r(TOKENS.AgentRepository), r(TOKENS.TokenService), r(TOKENS.Clock)),
+  );
+  singleton(
+    TOKENS.ChangePassword,
+    () =>
+      new ChangePassword(
+        r(TOKENS.AgentRepository),
+        r(TOKENS.SessionRepository),
+        r(TOKENS.SessionRevocations),
+        r(TOKENS.ActivityLogRepository),
+        r(TOKENS.EventBus),
+        r(TOKENS.PasswordHasher),
+        r(TOKENS.TokenService),
+        r(TOKENS.LoginThrottle),
+        r(TOKENS.Clock),
+        r(TOKENS.IdGenerator),
+        { sessionTtlMs },
+      ),
+  );
+  singleton(
+    TOKENS.EnsureFirstAdmin,
+    () =>
+      new EnsureFirstAdmin(
+        r(TOKENS.AgentRepository),
+        r(TOKENS.ActivityLogRepository),
+        r(TOKENS.EventBus),
+        r(TOKENS.PasswordHasher),
+        r(TOKENS.PasswordGenerator),
+        r(TOKENS.Clock),
+        r(TOKENS.IdGenerator),
+      ),
+  );
+
+  // ── agents ────────────────────────────────────────────────────────────────────────────────
+  // ── customers ─────────────────────────────────────────────────────────────────────────────
+  // ── conversations ─────────────────────────────────────────────────────────────────────────
+  // ── messages (+ WhatsApp gateway, outbox sender) ──────────────────────────────────────────
+  // ── tickets ───────────────────────────────────────────────────────────────────────────────
+  // ── settings / SLA ────────────────────────────────────────────────────────────────────────
+  // ── AI / media ────────────────────────────────────────────────────────────────────────────
+
+  // ── overrides (tests) ─────────────────────────────────────────────────────────────────────
+  for (const [name, value] of Object.entries(options.overrides ?? {})) {
+    c.register(TOKENS[name as TokenName], { useValue: value });
+  }
+  return c;
+}
+
+function readinessOf(mongo: MongoConnection | undefined): Readiness {
+  if (!mongo) return { check: async () => true };
+  return {
+    async check() {
+      try {
+        await withTimeout(mongo.db.command({ ping: 1 }), 2_000);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────
+// The application: adapters chosen from the configuration, plus a lifecycle.
+
+const SESSION_SWEEP_INTERVAL_MS = 3_600_000;
+
+export interface App {
+  config: Config;
+  container: DependencyContainer;
+  logger: Logger;
+  adapters: AdapterSummary;
+  capabilities?: MongoCapabilities;
+  /** Runs the start hooks (background workers register theirs with `onStart`). */
+  start(): Promise<void>;
+  /** Runs the stop hooks in reverse order, then closes the database. Idempotent. */
+  stop(): Promise<void>;
+  onStart(hook: () => Promise<void> | void): void;
+  onStop(hook: () => Promise<void> | void): void;
+}
+
+export interface BuildAppOptions {
+  logger?: Logger;
+  /** Force in-memory repositories even when MONGODB_URI is set. */
+  inMemory?: boolean;
+  overrides?: ContainerOptions['overrides'];
+}
+
+export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config);
+  let mongo: MongoConnection | undefined;
+  let capabilities: MongoCapabilities | undefined;
+  let repositories: Repositories;
+  let sweepExpiredSessions: ((now: Date) => Promise<number>) | undefined;
+
+  if (config.mongo && !options.inMemory) {
+    mongo = await connectMongo(config.mongo.uri, { dbName: config.mongo.dbName });
+    try {
+      capabilities = await detectCapabilities(mongo.db);
+      const log = logger.child({ component: 'mongo' });
+      await ensureIndexes(mongo.db, capabilities, log);
+      const mongoRepositories = createMongoRepositories(mongo.db, capabilities, log);
+      repositories = mongoRepositories;
+      if (!capabilities.ttlIndexes) sweepExpiredSessions = (now) => mongoRepositories.sessions.deleteExpired(now);
+    } catch (err) {
+      await mongo.close().catch(() => {});
+      throw err;
+    }
+  } else {
+    repositories = createInMemoryRepositories();
+  }
+
+  const container = createContainer(config, {
+    repositories,
+    logger,
+    ...(mongo ? { mongo } : {}),
+    ...(options.overrides ? { overrides: options.overrides } : {}),
+  });
+
+  const adapters: AdapterSummary = {
+    data: capabilities ? capabilities.server : 'memory',
+    events: 'in-process',
+    whatsapp: config.whatsapp.accessToken ? 'cloud-api' : 'sandbox',
+    ai: config.openai ? 'openai' : 'off',
+    media: config.cloudinary ? 'cloudinary' : 'links',
+  };
+
+  const startHooks: (() => Promise<void> | void)[] = [
+    // Pays for the dummy hash now, so the first failed login is not measurably slower.
+    () => container.resolve<Login>(TOKENS.Login).warmUp(),
+  ];
+  const stopHooks: (() => Promise<void> | void)[] = [];
+  let stopped: Promise<void> | undefined;
+
+  if (sweepExpiredSessions) {
+    // No TTL index on this server (FerretDB v1): sweep expired sessions hourly instead.
+    const sweep = sweepExpiredSessions;
+    const clock = container.resolve<Clock>(TOKENS.Clock);
+    let timer: NodeJS.Timeout | undefined;
+    startHooks.push(() => {
+      timer = setInterval(() => {
+        sweep(clock.now()).catch((err: unknown) => logger.warn({ err }, 'expired-session sweep failed'));
+      }, SESSION_SWEEP_INTERVAL_MS);
+      timer.unref();
+    });
+    stopHooks.push(() => clearInterval(timer));
+  }
+
+  return {
+    config,
+    container,
+    logger,
+    adapters,
+    ...(capabilities ? { capabilities } : {}),
+    onStart: (hook) => {
+      startHooks.push(hook);
+    },
+    onStop: (hook) => {
+      stopHooks.push(hook);
+    },
+    async start() {
+      for (const hook of startHooks) await hook();
+    },
+    stop() {
+      stopped ??= (async () => {
+        for (const hook of [...stopHooks].reverse()) {
+          try {
+            await hook();
+          } catch (err) {
+            logger.error({ err }, 'stop hook failed');
+          }
+        }
+        if (mongo) await mongo.close();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { clampLimit, type Page, type PageRequest } from '../../application/ports/pagination.js';
+import type { ConversationFilter, ConversationRepository } from '../../application/ports/repositories.js';
+import {
+  CONVERSATION_STATUSES,
+  type ConversationPrimitives,
+  type ConversationStatus,
+} from '../../domain/conversation/conversation.types.js';
+import { ConcurrencyError, DuplicateError, NotFoundError } from '../../domain/shared/errors.js';
+import type { Id } from '../../domain/shared/ids.js';
+import { checkId, copy, ms, newestFirst, oldestFirst, pageByKeyset } from './memory-support.js';
+
+const byCreatedAtDesc = newestFirst<ConversationPrimitives>((c) => ms(c.createdAt));
+
+export class InMemoryConversationRepository implements ConversationRepository {
+  readonly #conversations = new Map<Id, ConversationPrimitives>();
+
+  async insert(conversation: ConversationPrimitives): Promise<void> {
+    checkId(conversation.id);
+    if (this.#conversations.has(conversation.id)) throw new DuplicateError('conversation', 'id');
+    this.#conversations.set(conversation.id, copy(conversation));
+  }
+
+  async findById(id: Id): Promise<ConversationPrimitives | null> {
+    checkId(id);
+    const conversation = this.#conversations.get(id);
+    return conversation ? copy(conversation) : null;
+  }
+
+  async findLatestOpenByCustomer(customerId: Id): Promise<ConversationPrimitives | null> {
+    checkId(customerId);
+    const latest = [...this.#conversations.values()]
+      .filter((c) => c.customerId === customerId && c.status !== 'closed')
+      .sort(byCreatedAtDesc)[0];
+    return latest ? copy(latest) : null;
+  }
+
+  async update(conversation: ConversationPrimitives): Promise<ConversationPrimitives> {
+    checkId(conversation.id);
+    const stored = this.#conversations.get(conversation.id);
+    if (!stored) throw new NotFoundError('conversation', conversation.id);
+    if (stored.version !== conversation.version) throw new ConcurrencyError('conversation', conversation.id);
+    const next = copy({ ...conversation, version: conversation.version + 1 });
+    this.#conversations.set(conversation.id, next);
+    return copy(next);
+  }
+
+  async list(filter: ConversationFilter, page: PageRequest): Promise<Page<ConversationPrimitives>> {
+    for (const id of [filter.assignedAgent, filter.visibleTo, filter.customerId]) {
+      if (id !== undefined) checkId(id);
+    }
+    const matching = [...this.#conversations.values()].filter((c) => matches(c, filter));
+    return pageByKeyset(matching, (c) => ms(c.updatedAt), page);
+  }
+
+  async listAllByCustomer(customerId: Id): Promise<ConversationPrimitives[]> {
+    checkId(customerId);
+    return [...this.#conversations.values()]
+      .filter((c) => c.customerId === customerId)
+      .sort(byCreatedAtDesc)
+      .map(copy);
+  }
+
+  async listByStatus(statuses: ConversationStatus[], limit: number): Promise<ConversationPrimitives[]> {
+    return [...this.#conversations.values()]
+      .filter((c) => statuses.includes(c.status))
+      .sort(oldestFirst((c) => ms(c.updatedAt)))
+      .slice(0, clampLimit(limit))
+      .map(copy);
+  }
+
+  async countByStatus(): Promise<Record<ConversationStatus, number>> {
+    const counts = Object.fromEntries(CONVERSATION_STATUSES.map((s) => [s, 0])) as Record<
+      ConversationStatus,
+      number
+    >;
+    for (const c of this.#conversations.values()) counts[c.status] += 1;
+    return counts;
+  }
+
+  async delete(id: Id): Promise<void> {
+    checkId(id);
+    this.#conversations.delete(id);
+  }
+}
+
+function matches(c: ConversationPrimitives, f: ConversationFilter): boolean {
+  return (
+    (!f.status?.length || f.status.includes(c.status)) &&
+    (f.priority === undefined || c.priority === f.priority) &&
+    (f.category === undefined || c.category === f.category) &&
+    (f.assignedAgent === undefined || c.assignedAgent === f.assignedAgent) &&
+    (f.unassigned === undefined || (c.assignedAgent === undefined) === f.unassigned) &&
+    (f.visibleTo === undefined || c.assignedAgent === undefined || c.assignedAgent === f.visibleTo) &&
+    (!f.tags?.length || f.tags.some((tag) => c.tags.includes(tag))) &&
+    (f.customerId === undefined || c.customerId === f.customerId)
+  );
+}

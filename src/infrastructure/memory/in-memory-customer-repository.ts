@@ -1,0 +1,91 @@
+import type { Page, PageRequest } from '../../application/ports/pagination.js';
+import type { CustomerFilter, CustomerRepository } from '../../application/ports/repositories.js';
+import type { CustomerPrimitives, CustomerStatistics } from '../../domain/customer/customer.types.js';
+import { ConcurrencyError, DuplicateError, NotFoundError } from '../../domain/shared/errors.js';
+import type { Id } from '../../domain/shared/ids.js';
+import { checkId, copy, ms, pageByKeyset } from './memory-support.js';
+
+type StatisticsDelta = Parameters<CustomerRepository['incrementStatistics']>[1];
+
+export class InMemoryCustomerRepository implements CustomerRepository {
+  readonly #customers = new Map<Id, CustomerPrimitives>();
+
+  async insert(customer: CustomerPrimitives): Promise<void> {
+    checkId(customer.id);
+    if (this.#customers.has(customer.id)) throw new DuplicateError('customer', 'id');
+    this.#assertPhoneFree(customer.phoneNumber, customer.id);
+    this.#customers.set(customer.id, copy(customer));
+  }
+
+  async findById(id: Id): Promise<CustomerPrimitives | null> {
+    checkId(id);
+    const customer = this.#customers.get(id);
+    return customer ? copy(customer) : null;
+  }
+
+  async findByPhone(phoneNumber: string): Promise<CustomerPrimitives | null> {
+    for (const customer of this.#customers.values()) {
+      if (customer.phoneNumber === phoneNumber) return copy(customer);
+    }
+    return null;
+  }
+
+  async update(customer: CustomerPrimitives): Promise<CustomerPrimitives> {
+    checkId(customer.id);
+    const stored = this.#customers.get(customer.id);
+    if (!stored) throw new NotFoundError('customer', customer.id);
+    if (stored.version !== customer.version) throw new ConcurrencyError('customer', customer.id);
+    this.#assertPhoneFree(customer.phoneNumber, customer.id);
+    const next = copy({ ...customer, version: customer.version + 1 });
+    this.#customers.set(customer.id, next);
+    return copy(next);
+  }
+
+  async list(filter: CustomerFilter, page: PageRequest): Promise<Page<CustomerPrimitives>> {
+    const term = filter.search?.trim().toLowerCase();
+    const matching = [...this.#customers.values()].filter(
+      (c) =>
+        (!filter.tags?.length || filter.tags.every((tag) => c.tags.includes(tag))) &&
+        (filter.segment === undefined || c.segment === filter.segment) &&
+        (filter.status === undefined || c.status === filter.status) &&
+        (filter.isBlocked === undefined || c.isBlocked === filter.isBlocked) &&
+        (!term || matchesSearch(c, term)),
+    );
+    return pageByKeyset(matching, (c) => ms(c.updatedAt), page);
+  }
+
+  async incrementStatistics(id: Id, delta: StatisticsDelta): Promise<void> {
+    checkId(id);
+    const customer = this.#customers.get(id);
+    if (!customer) throw new NotFoundError('customer', id);
+    const statistics = customer.statistics as unknown as Record<string, number | undefined>;
+    for (const [field, by] of Object.entries(delta) as [keyof CustomerStatistics, number | undefined][]) {
+      if (by !== undefined) statistics[field] = (statistics[field] ?? 0) + by;
+    }
+  }
+
+  async delete(id: Id): Promise<void> {
+    checkId(id);
+    this.#customers.delete(id);
+  }
+
+  #assertPhoneFree(phoneNumber: string, ownerId: Id): void {
+    for (const other of this.#customers.values()) {
+      if (other.id !== ownerId && other.phoneNumber === phoneNumber) {
+        throw new DuplicateError('customer', 'phoneNumber');
+      }
+    }
+  }
+}
+
+/** Case-insensitive prefix match on names, e-mail and phone (with or without the leading '+'). */
+function matchesSearch(customer: CustomerPrimitives, term: string): boolean {
+  const candidates = [
+    customer.firstName,
+    customer.lastName,
+    customer.email,
+    customer.phoneNumber,
+    customer.phoneNumber.replace(/^\+/, ''),
+  ];
+  return candidates.some((value) => value?.toLowerCase().startsWith(term));
+}

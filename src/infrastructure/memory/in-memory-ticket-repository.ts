@@ -1,0 +1,73 @@
+import type { Page, PageRequest } from '../../application/ports/pagination.js';
+import type { TicketFilter, TicketRepository } from '../../application/ports/repositories.js';
+import { ConcurrencyError, DuplicateError, NotFoundError } from '../../domain/shared/errors.js';
+import type { Id } from '../../domain/shared/ids.js';
+import type { TicketPrimitives } from '../../domain/ticket/ticket.types.js';
+import { checkId, copy, ms, newestFirst, pageByKeyset } from './memory-support.js';
+
+export class InMemoryTicketRepository implements TicketRepository {
+  readonly #tickets = new Map<Id, TicketPrimitives>();
+
+  async insert(ticket: TicketPrimitives): Promise<void> {
+    checkId(ticket.id);
+    if (this.#tickets.has(ticket.id)) throw new DuplicateError('ticket', 'id');
+    this.#assertTicketIdFree(ticket.ticketId, ticket.id);
+    this.#tickets.set(ticket.id, copy(ticket));
+  }
+
+  async findById(id: Id): Promise<TicketPrimitives | null> {
+    checkId(id);
+    const ticket = this.#tickets.get(id);
+    return ticket ? copy(ticket) : null;
+  }
+
+  async findByTicketId(ticketId: string): Promise<TicketPrimitives | null> {
+    for (const ticket of this.#tickets.values()) {
+      if (ticket.ticketId === ticketId) return copy(ticket);
+    }
+    return null;
+  }
+
+  async update(ticket: TicketPrimitives): Promise<TicketPrimitives> {
+    checkId(ticket.id);
+    const stored = this.#tickets.get(ticket.id);
+    if (!stored) throw new NotFoundError('ticket', ticket.id);
+    if (stored.version !== ticket.version) throw new ConcurrencyError('ticket', ticket.id);
+    this.#assertTicketIdFree(ticket.ticketId, ticket.id);
+    const next = copy({ ...ticket, version: ticket.version + 1 });
+    this.#tickets.set(ticket.id, next);
+    return copy(next);
+  }
+
+  async list(filter: TicketFilter, page: PageRequest): Promise<Page<TicketPrimitives>> {
+    for (const id of [filter.assignedAgent, filter.customerId, filter.conversationId]) {
+      if (id !== undefined) checkId(id);
+    }
+    const matching = [...this.#tickets.values()].filter(
+      (t) =>
+        (!filter.status?.length || filter.status.includes(t.status)) &&
+        (filter.priority === undefined || t.priority === filter.priority) &&
+        (filter.category === undefined || t.category === filter.category) &&
+        (filter.assignedAgent === undefined || t.assignedAgent === filter.assignedAgent) &&
+        (filter.customerId === undefined || t.customerId === filter.customerId) &&
+        (filter.conversationId === undefined || t.conversationId === filter.conversationId) &&
+        (!filter.tags?.length || filter.tags.some((tag) => t.tags.includes(tag))) &&
+        (filter.escalated === undefined || t.escalated === filter.escalated),
+    );
+    return pageByKeyset(matching, (t) => ms(t.updatedAt), page);
+  }
+
+  async listAllByCustomer(customerId: Id): Promise<TicketPrimitives[]> {
+    checkId(customerId);
+    return [...this.#tickets.values()]
+      .filter((t) => t.customerId === customerId)
+      .sort(newestFirst((t) => ms(t.createdAt)))
+      .map(copy);
+  }
+
+  #assertTicketIdFree(ticketId: string, ownerId: Id): void {
+    for (const other of this.#tickets.values()) {
+      if (other.id !== ownerId && other.ticketId === ticketId) throw new DuplicateError('ticket', 'ticketId');
+    }
+  }
+}

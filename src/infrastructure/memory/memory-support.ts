@@ -1,0 +1,96 @@
+/**
+ * Shared helpers of the in-memory adapters: defensive copies, id checks and keyset paging that
+ * behave exactly like the MongoDB adapters (the contract suites in test/contract hold both to it).
+ */
+import {
+  type CursorPosition,
+  clampLimit,
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  type PageRequest,
+} from '../../application/ports/pagination.js';
+import { assertId } from '../../domain/shared/guards.js';
+import type { Id } from '../../domain/shared/ids.js';
+
+/**
+ * A deep copy that owns no reference of its input, with `undefined`-valued properties dropped (a
+ * stored record never has a key whose value is absent, like a MongoDB document).
+ */
+export function copy<T>(value: T): T {
+  return dropUndefined(structuredClone(value));
+}
+
+function dropUndefined<T>(value: T): T {
+  if (Array.isArray(value)) {
+    for (const item of value) dropUndefined(item);
+  } else if (isPlainObject(value)) {
+    for (const key of Object.keys(value)) {
+      if (value[key] === undefined) delete value[key];
+      else dropUndefined(value[key]);
+    }
+  }
+  return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Throws ValidationError('id', …, 'VALIDATION.INVALID_ID') unless `value` is a 24-hex id. */
+export function checkId(value: unknown): asserts value is Id {
+  assertId('id', value);
+}
+
+/**
+ * Merges `fields` into `target` (top level): a field given as `undefined` is removed, any other
+ * value replaces the stored one (a deep copy of it).
+ */
+export function mergeFields<T extends object>(target: T, fields: Partial<T>): void {
+  const record = target as Record<string, unknown>;
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) delete record[key];
+    else record[key] = copy(value);
+  }
+}
+
+/** Newest first: sort key desc, then id desc. */
+export function newestFirst<T extends { id: Id }>(keyOf: (item: T) => number): (a: T, b: T) => number {
+  return (a, b) => keyOf(b) - keyOf(a) || compareIds(b.id, a.id);
+}
+
+/** Oldest first: sort key asc, then id asc. */
+export function oldestFirst<T extends { id: Id }>(keyOf: (item: T) => number): (a: T, b: T) => number {
+  return (a, b) => keyOf(a) - keyOf(b) || compareIds(a.id, b.id);
+}
+
+/** Lowercase 24-hex ids compare as strings in the same order as the ObjectIds they stand for. */
+export const compareIds = (a: Id, b: Id): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * One page of `items` (already filtered) ordered newest first by `keyOf` (ms), ties by id desc,
+ * starting after `page.cursor`. `nextCursor` is set only when more items follow. Returns copies.
+ */
+export function pageByKeyset<T extends { id: Id }>(
+  items: Iterable<T>,
+  keyOf: (item: T) => number,
+  page: PageRequest,
+): Page<T> {
+  const after: CursorPosition | undefined = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const limit = clampLimit(page.limit);
+  const sorted = [...items]
+    .filter(
+      (item) =>
+        !after || keyOf(item) < after.key || (keyOf(item) === after.key && compareIds(item.id, after.id) < 0),
+    )
+    .sort(newestFirst(keyOf));
+  const pageItems = sorted.slice(0, limit);
+  const last = pageItems.at(-1);
+  const result: Page<T> = { items: pageItems.map(copy) };
+  if (sorted.length > limit && last) result.nextCursor = encodeCursor({ key: keyOf(last), id: last.id });
+  return result;
+}
+
+export const ms = (date: Date): number => date.getTime();

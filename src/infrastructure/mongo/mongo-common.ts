@@ -1,0 +1,330 @@
+/**
+ * Shared plumbing of the MongoDB adapters: id conversion, document validation at the boundary,
+ * duplicate-key translation and keyset pagination. Filters are always built here or in the
+ * adapters from typed values; nothing a caller passes is ever used as a query object.
+ */
+import { type Collection, type Document, type Filter, MongoServerError, ObjectId } from 'mongodb';
+import { z } from 'zod';
+import type { Page, PageRequest } from '../../application/ports/pagination.js';
+import { clampLimit, decodeCursor, encodeCursor } from '../../application/ports/pagination.js';
+import { ConcurrencyError, DuplicateError, NotFoundError, ValidationError } from '../../domain/shared/errors.js';
+import { isId } from '../../domain/shared/ids.js';
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+
+/** Converts a domain id (24-hex) to an ObjectId, refusing anything else before it reaches the driver. */
+export function toObjectId(field: string, value: unknown): ObjectId {
+  if (!isId(value)) {
+    throw new ValidationError(field, 'must be a 24-character hex id', 'VALIDATION.INVALID_ID');
+  }
+  return ObjectId.createFromHexString(value);
+}
+
+export function toOptionalObjectId(field: string, value: unknown): ObjectId | undefined {
+  return value === undefined ? undefined : toObjectId(field, value);
+}
+
+/** A string value destined for a query or an array field: must be a string and may not look like an operator. */
+export function assertSafeString(field: string, value: unknown): string {
+  if (typeof value !== 'string') throw new ValidationError(field, 'must be a string');
+  if (value.startsWith('$')) {
+    throw new ValidationError(field, 'may not start with "$"', 'VALIDATION.INVALID_VALUE');
+  }
+  return value;
+}
+
+export function assertSafeStrings(field: string, values: unknown): string[] {
+  if (!Array.isArray(values)) throw new ValidationError(field, 'must be a list of strings');
+  return values.map((v, i) => assertSafeString(`${field}.${i}`, v));
+}
+
+/**
+ * A string compared for equality under a known field (e-mail, phone, key). Only its type matters:
+ * under a field, even a value starting with `$` is a literal, never an operator.
+ */
+export function assertString(field: string, value: unknown): string {
+  if (typeof value !== 'string') throw new ValidationError(field, 'must be a string');
+  return value;
+}
+
+export function assertBoolean(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ValidationError(field, 'must be true or false');
+  return value;
+}
+
+export function assertDate(field: string, value: unknown): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new ValidationError(field, 'must be a valid date');
+  }
+  return value;
+}
+
+/** `$inc` document for `statistics.*`, refusing unknown counters and non-numbers. */
+export function statisticsIncrement(delta: object, allowed: readonly string[]): Record<string, number> {
+  const inc: Record<string, number> = {};
+  for (const [key, value] of Object.entries(delta)) {
+    if (value === undefined) continue;
+    if (!allowed.includes(key)) throw new ValidationError(`statistics.${key}`, 'is not a statistics counter');
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new ValidationError(`statistics.${key}`, 'must be a finite number');
+    }
+    if (value !== 0) inc[`statistics.${key}`] = value;
+  }
+  return inc;
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+// ---------------------------------------------------------------------------------------------
+// zod building blocks for documents
+
+/** An ObjectId in the document, a 24-hex string in the record. */
+export const zObjectId = z.instanceof(ObjectId).transform((id) => id.toHexString());
+
+/**
+ * An optional field: `null` (legacy data) and absent both come out absent. The transform leaves
+ * `undefined`, which `dropUndefined` then removes so records never carry `undefined` keys.
+ */
+export const opt = <T extends z.ZodType>(schema: T) =>
+  schema.nullish().transform((v): z.output<T> | undefined => v ?? undefined);
+
+export const zDate = z.date();
+
+/** A document that does not match its collection's schema: a data problem, not a domain refusal. */
+export class InvalidDocumentError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly documentId: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`Invalid document in "${collection}" (_id ${documentId}): ${issues.join('; ')}`);
+    this.name = 'InvalidDocumentError';
+  }
+}
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.slice(0, 10).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+function idOf(doc: Document): string {
+  const id: unknown = doc._id;
+  if (id instanceof ObjectId) return id.toHexString();
+  return typeof id === 'string' ? id : JSON.stringify(id ?? null);
+}
+
+/** Validates a document read from `collection` and returns the schema's output with no `undefined` keys. */
+export function readDocument<S extends z.ZodType>(collection: string, schema: S, doc: Document): z.output<S> {
+  const parsed = schema.safeParse(doc);
+  if (!parsed.success) throw new InvalidDocumentError(collection, idOf(doc), describeIssues(parsed.error));
+  return dropUndefined(parsed.data);
+}
+
+/**
+ * Checks a document we are about to write against the same schema we read with, so nothing is
+ * written that could not be read back. A failure is the caller's bad value: ValidationError.
+ */
+export function assertWritable(schema: z.ZodType, doc: Document): void {
+  const parsed = schema.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.map(String).join('.') || 'document';
+    throw new ValidationError(field === '_id' ? 'id' : field, issue.message);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Deep copy of plain objects/arrays without `undefined` object keys (Dates, ObjectIds kept as they are). */
+export function dropUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => dropUndefined(v)) as T;
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) out[k] = dropUndefined(v);
+  }
+  return out as T;
+}
+
+/** Top-level keys of `schema` (an object schema) that `doc` lacks: what an update must `$unset`. */
+export function missingKeys(keys: readonly string[], doc: Document): Record<string, ''> {
+  const unset: Record<string, ''> = {};
+  for (const key of keys) {
+    if (key !== '_id' && !(key in doc)) unset[key] = '';
+  }
+  return unset;
+}
+
+export function updateOperators(set: Document, unset: Record<string, ''>): Document {
+  return Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Duplicate keys
+
+export function isDuplicateKeyError(error: unknown): error is MongoServerError {
+  if (!(error instanceof MongoServerError)) return false;
+  if (error.code === 11000 || error.code === 11001) return true;
+  const writeErrors: unknown = error.writeErrors;
+  return Array.isArray(writeErrors) && writeErrors.some((w: { code?: number }) => w.code === 11000);
+}
+
+/** The document being inserted (its `_id` may be the duplicate) or updated (its own values do not count). */
+export type DuplicateTarget = { insertedId?: ObjectId; updatedId?: ObjectId };
+
+export interface UniqueKey {
+  /** Field name reported in the DuplicateError (domain naming). */
+  field: string;
+  /** Field name in the document. */
+  path: string;
+  value: unknown;
+}
+
+/**
+ * Works out which unique key a duplicate-key error was about. MongoDB reports `keyPattern`;
+ * FerretDB v1 does not, so the candidates are checked against the stored documents instead.
+ */
+export async function toDuplicateError(
+  error: MongoServerError,
+  collection: Collection,
+  entity: string,
+  keys: readonly UniqueKey[],
+  target: DuplicateTarget,
+): Promise<DuplicateError> {
+  const pattern: unknown = error.keyPattern ?? error.errorResponse?.keyPattern;
+  if (isPlainObject(pattern)) {
+    const names = Object.keys(pattern);
+    const key = keys.find((k) => names.includes(k.path));
+    if (key) return new DuplicateError(entity, key.field);
+    if (names.includes('_id')) return new DuplicateError(entity, 'id');
+  }
+  // An insert whose _id is taken is a duplicate id first (like the in-memory adapters).
+  if (target.insertedId && (await collection.countDocuments({ _id: target.insertedId }, { limit: 1 })) > 0) {
+    return new DuplicateError(entity, 'id');
+  }
+  const selfId = target.updatedId;
+  for (const key of keys) {
+    if (key.value === undefined) continue;
+    const filter: Filter<Document> = { [key.path]: key.value };
+    if (selfId) filter._id = { $ne: selfId };
+    if ((await collection.countDocuments(filter, { limit: 1 })) > 0) return new DuplicateError(entity, key.field);
+  }
+  return new DuplicateError(entity, 'id');
+}
+
+/** Runs a write, translating duplicate-key errors into DuplicateError (never the driver error). */
+export async function translateDuplicates<T>(
+  write: () => Promise<T>,
+  collection: Collection,
+  entity: string,
+  keys: readonly UniqueKey[],
+  target: DuplicateTarget,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw await toDuplicateError(error, collection, entity, keys, target);
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyset pagination
+
+/** Combines filter clauses with `$and` (each clause may carry its own `$or`). */
+export function allOf(clauses: Filter<Document>[]): Filter<Document> {
+  if (clauses.length === 0) return {};
+  if (clauses.length === 1) return clauses[0]!;
+  return { $and: clauses };
+}
+
+/**
+ * One page sorted by `sortField` desc then `_id` desc, starting after the cursor. Fetches one more
+ * than asked for to know whether a next page exists; never uses `skip`.
+ */
+export async function keysetPage<T extends { id: string }>(
+  collection: Collection,
+  clauses: Filter<Document>[],
+  sortField: string,
+  page: PageRequest,
+  map: (doc: Document) => T,
+  keyOf: (item: T) => Date,
+): Promise<Page<T>> {
+  const limit = clampLimit(page.limit);
+  const all = [...clauses];
+  if (page.cursor !== undefined) {
+    if (typeof page.cursor !== 'string') throw new ValidationError('cursor', 'is not a valid page cursor');
+    const position = decodeCursor(page.cursor);
+    const key = new Date(position.key);
+    const id = ObjectId.createFromHexString(position.id);
+    all.push({ $or: [{ [sortField]: { $lt: key } }, { [sortField]: key, _id: { $lt: id } }] });
+  }
+  const docs = await collection
+    .find(allOf(all))
+    .sort({ [sortField]: -1, _id: -1 })
+    .limit(limit + 1)
+    .toArray();
+  const items = docs.slice(0, limit).map(map);
+  const last = items.at(-1);
+  if (docs.length > limit && last) {
+    return { items, nextCursor: encodeCursor({ key: keyOf(last).getTime(), id: last.id }) };
+  }
+  return { items };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Optimistic concurrency
+
+export function assertVersion(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ValidationError('version', 'must be a non-negative integer');
+  }
+  return value;
+}
+
+/** Documents written before versioning existed count as version 0. */
+function versionFilter(version: number): Filter<Document> {
+  return version === 0 ? { $or: [{ version: 0 }, { version: { $exists: false } }] } : { version };
+}
+
+export interface VersionedUpdate<T> {
+  collection: Collection;
+  entity: string;
+  /** Top-level keys of the collection schema: the ones absent from `doc` are `$unset`. */
+  keys: readonly string[];
+  /** The full document to store (with `_id`), built from the record. */
+  doc: Document & { _id: ObjectId };
+  version: number;
+  uniqueKeys: readonly UniqueKey[];
+  read: (doc: Document) => T;
+}
+
+/**
+ * Stores `doc` only if the stored version is `version`, writing `version + 1`, and returns the
+ * stored record. Otherwise throws NotFoundError or ConcurrencyError.
+ */
+export async function updateVersioned<T>(u: VersionedUpdate<T>): Promise<T> {
+  const { _id, ...rest } = u.doc;
+  const set = { ...rest, version: u.version + 1 };
+  const update = updateOperators(set, missingKeys(u.keys, set));
+  const stored = await translateDuplicates(
+    () =>
+      u.collection.findOneAndUpdate(allOf([{ _id }, versionFilter(u.version)]), update, {
+        returnDocument: 'after',
+      }),
+    u.collection,
+    u.entity,
+    u.uniqueKeys,
+    { updatedId: _id },
+  );
+  if (stored) return u.read(stored);
+  const exists = (await u.collection.countDocuments({ _id }, { limit: 1 })) > 0;
+  const id = _id.toHexString();
+  throw exists ? new ConcurrencyError(u.entity, id) : new NotFoundError(u.entity, id);
+}

@@ -1,0 +1,47 @@
+/**
+ * DI tokens: one symbol per registration, all in this file. Registrations live in container.ts
+ * (factories only, never reflected constructor types); resolve with `container.resolve<T>(TOKENS.X)`.
+ * Add a token next to its area's section when you add a registration there.
+ */
+export const TOKENS = {
+  // ── core ────────────────────────────────────────────────────────────────────────────────────
+  Config: Symbol.for('crm.Config'),
+  Logger: Symbol.for('crm.Logger'),
+  Metrics: Symbol.for('crm.Metrics'),
+  Clock: Symbol.for('crm.Clock'),
+  IdGenerator: Symbol.for('crm.IdGenerator'),
+  EventBus: Symbol.for('crm.EventBus'),
+  /** `Readiness`: whether the data store answers (for /readyz). */
+  Readiness: Symbol.for('crm.Readiness'),
+  /** `MongoConnection | undefined` (undefined on in-memory adapters). */
+  MongoConnection: Symbol.for('crm.MongoConnection'),
+
+  // ── repositories ────────────────────────────────────────────────────────────────────────────
+  AgentRepository: Symbol.for('crm.AgentRepository'),
+  CustomerRepository: Symbol.for('crm.CustomerRepository'),
+  ConversationRepository: Symbol.for('crm.ConversationRepository'),
+  MessageRepository: Symbol.for('crm.MessageRepository'),
+  TicketRepository: Symbol.for('crm.TicketRepository'),
+  SequenceRepository: Symbol.for('crm.SequenceRepository'),
+  SettingsRepository: Symbol.for('crm.SettingsRepository'),
+  ActivityLogRepository: Symbol.for('crm.ActivityLogRepository'),
+  ConversationThreadRepository: Symbol.for('crm.ConversationThreadRepository'),
+  SessionRepository: Symbol.for('crm.SessionRepository'),
+
+  // ── auth ────────────────────────────────────────────────────────────────────────────────────
+  PasswordHasher: Symbol.for('crm.PasswordHasher'),
+  PasswordGenerator: Symbol.for('crm.PasswordGenerator'),
+  TokenService: Symbol.for('crm.TokenService'),
+  LoginThrottle: Symbol.for('crm.LoginThrottle'),
+  SessionRevocations: Symbol.for('crm.SessionRevocations'),
+  Login: Symbol.for('crm.Login'),
+  Logout: Symbol.for('crm.Logout'),
+  Authenticate: Symbol.for('crm.Authenticate'),
+  ChangePassword: Symbol.for('crm.ChangePassword'),
+  EnsureFirstAdmin: Symbol.for('crm.EnsureFirstAdmin'),
+
+  // ── agents / customers / conversations / messages / tickets / settings / sla / ai ───────────
+  // (add the use cases' tokens here, one section per area)
+} as const;
+
+export type TokenName = keyof typeof TOKENS;
