@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import type { EnsureFirstAdmin } from './application/auth/ensure-first-admin.js';
-import { ConfigError, type Config, loadConfig } from './infrastructure/config.js';
+import { type Config, ConfigError, loadConfig } from './infrastructure/config.js';
 import { type AdapterSummary, buildApp } from './infrastructure/container.js';
 import { TOKENS } from './infrastructure/tokens.js';
 import { createServer, type Server } from './interfaces/http/server.js';
@@ -33,14 +33,19 @@ function banner(lines: string[]): string {
 
 function adapterWarnings(adapters: AdapterSummary, config: Config): string[] {
   const lines: string[] = [];
-  if (adapters.data === 'memory') lines.push('DATA: in-memory repositories - everything is LOST on restart (set MONGODB_URI)');
+  if (adapters.data === 'memory')
+    lines.push('DATA: in-memory repositories - everything is LOST on restart (set MONGODB_URI)');
   else lines.push(`DATA: ${adapters.data} (${config.mongo?.dbName})`);
   if (config.redis) lines.push('EVENTS: REDIS_URL is set but events stay in-process (single node)');
   else lines.push('EVENTS: in-process event bus (single node; set REDIS_URL for several nodes)');
   if (adapters.whatsapp === 'sandbox')
     lines.push('WHATSAPP: sandbox gateway - messages are recorded, NOT sent (set WHATSAPP_ACCESS_TOKEN)');
-  else lines.push(`WHATSAPP: Cloud API ${config.whatsapp.apiVersion}, phone number id ${config.whatsapp.phoneNumberId}`);
-  if (!config.whatsapp.appSecret) lines.push('WHATSAPP: no WHATSAPP_APP_SECRET - webhooks cannot be verified');
+  else
+    lines.push(
+      `WHATSAPP: Cloud API ${config.whatsapp.apiVersion}, phone number id ${config.whatsapp.phoneNumberId}`,
+    );
+  if (!config.whatsapp.appSecret)
+    lines.push('WHATSAPP: no WHATSAPP_APP_SECRET - webhooks cannot be verified');
   lines.push(adapters.ai === 'off' ? 'AI: off (set OPENAI_API_KEY)' : 'AI: OpenAI');
   lines.push(adapters.media === 'links' ? 'MEDIA: kept as links (set CLOUDINARY_URL)' : 'MEDIA: Cloudinary');
   return lines;

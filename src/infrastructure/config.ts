@@ -72,13 +72,16 @@ const optionalString = z.string().optional();
 const urlWithProtocols = (protocols: string[], what: string) =>
   z
     .string()
-    .refine((v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be ${/^[AEIOUH]/.test(what) ? 'an' : 'a'} ${what} URL (${protocols.map((p) => `${p}//`).join(' or ')}...)`)
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be ${/^[AEIOUH]/.test(what) ? 'an' : 'a'} ${what} URL (${protocols.map((p) => `${p}//`).join(' or ')}...)`,
+    )
     .optional();
 
 const schema = z.object({
@@ -114,14 +117,23 @@ const schema = z.object({
   WHATSAPP_VERIFY_TOKEN: optionalString,
   WHATSAPP_ACCESS_TOKEN: optionalString,
   WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'must be the numeric phone number id').optional(),
-  WHATSAPP_BUSINESS_ACCOUNT_ID: z.string().regex(/^\d+$/, 'must be the numeric business account id').optional(),
-  WHATSAPP_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v23.0').default('v23.0'),
+  WHATSAPP_BUSINESS_ACCOUNT_ID: z
+    .string()
+    .regex(/^\d+$/, 'must be the numeric business account id')
+    .optional(),
+  WHATSAPP_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v23.0')
+    .default('v23.0'),
   WHATSAPP_GRAPH_URL: urlWithProtocols(['http:', 'https:'], 'HTTP(S)').default('https://graph.facebook.com'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: urlWithProtocols(['http:', 'https:'], 'HTTP(S)'),
   CLOUDINARY_URL: z
     .string()
-    .regex(/^cloudinary:\/\/[^:@/\s]+:[^@/\s]+@[^/?\s]+(\?.*)?$/, 'must look like cloudinary://key:secret@cloud')
+    .regex(
+      /^cloudinary:\/\/[^:@/\s]+:[^@/\s]+@[^/?\s]+(\?.*)?$/,
+      'must look like cloudinary://key:secret@cloud',
+    )
     .optional(),
   ADMIN_EMAIL: z
     .string()

@@ -12,7 +12,7 @@
  * below, resolving its ports with `r(TOKENS.X)`.
  */
 import type { Logger } from 'pino';
-import { container as rootContainer, type DependencyContainer, instanceCachingFactory } from 'tsyringe';
+import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
 import { Authenticate } from '../application/auth/authenticate.js';
 import { ChangePassword } from '../application/auth/change-password.js';
 import { EnsureFirstAdmin } from '../application/auth/ensure-first-admin.js';
@@ -52,8 +52,13 @@ import { InMemorySessionRepository } from './memory/in-memory-session-repository
 import { InMemorySettingsRepository } from './memory/in-memory-settings-repository.js';
 import { InMemoryTicketRepository } from './memory/in-memory-ticket-repository.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { type MongoCapabilities, type MongoConnection, connectMongo, detectCapabilities } from './mongo/mongo-client.js';
 import { ensureIndexes } from './mongo/indexes.js';
+import {
+  connectMongo,
+  detectCapabilities,
+  type MongoCapabilities,
+  type MongoConnection,
+} from './mongo/mongo-client.js';
 import { createMongoRepositories } from './mongo/mongo-repositories.js';
 import { TOKENS, type TokenName } from './tokens.js';
 
@@ -136,7 +141,10 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
   c.register(TOKENS.MongoConnection, { useValue: options.mongo });
   singleton(TOKENS.Clock, () => new SystemClock());
   singleton(TOKENS.IdGenerator, () => new ObjectIdGenerator());
-  singleton<EventBus>(TOKENS.EventBus, () => new InProcessEventBus(10_000, logger.child({ component: 'event-bus' })));
+  singleton<EventBus>(
+    TOKENS.EventBus,
+    () => new InProcessEventBus(10_000, logger.child({ component: 'event-bus' })),
+  );
   singleton<Readiness>(TOKENS.Readiness, () => readinessOf(options.mongo));
 
   // ── repositories ──────────────────────────────────────────────────────────────────────────
@@ -149,7 +157,10 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
   singleton(TOKENS.PasswordGenerator, () => new RandomPasswordGenerator());
   singleton(TOKENS.TokenService, () => new OpaqueTokenService());
   singleton<LoginThrottle>(TOKENS.LoginThrottle, () => new InMemoryLoginThrottle());
-  singleton(TOKENS.SessionRevocations, () => new SessionRevocations(r(TOKENS.SessionRepository), r(TOKENS.EventBus)));
+  singleton(
+    TOKENS.SessionRevocations,
+    () => new SessionRevocations(r(TOKENS.SessionRepository), r(TOKENS.EventBus)),
+  );
   singleton(
     TOKENS.Login,
     () =>
@@ -180,7 +191,12 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
   singleton(
     TOKENS.Authenticate,
     () =>
-      new Authenticate(r(TOKENS.SessionRepository), r(TOKENS.AgentRepository), r(TOKENS.TokenService), r(TOKENS.Clock)),
+      new Authenticate(
+        r(TOKENS.SessionRepository),
+        r(TOKENS.AgentRepository),
+        r(TOKENS.TokenService),
+        r(TOKENS.Clock),
+      ),
   );
   singleton(
     TOKENS.ChangePassword,
@@ -295,7 +311,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       await ensureIndexes(mongo.db, capabilities, log);
       const mongoRepositories = createMongoRepositories(mongo.db, capabilities, log);
       repositories = mongoRepositories;
-      if (!capabilities.ttlIndexes) sweepExpiredSessions = (now) => mongoRepositories.sessions.deleteExpired(now);
+      if (!capabilities.ttlIndexes)
+        sweepExpiredSessions = (now) => mongoRepositories.sessions.deleteExpired(now);
     } catch (err) {
       await mongo.close().catch(() => {});
       throw err;

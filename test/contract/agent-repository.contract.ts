@@ -51,6 +51,18 @@ export function describeAgentRepositoryContract(
         expect(found).not.toHaveProperty('lastLogin');
       });
 
+      it('stores an optional field given as undefined as absent (never null)', async () => {
+        const record = { ...agentRecord(), phone: undefined, lastLogin: undefined };
+        await repo.insert(record);
+
+        const found = await repo.findById(record.id);
+
+        expect(found).toEqual(record);
+        expect(found).not.toHaveProperty('phone');
+        expect(found).not.toHaveProperty('lastLogin');
+        expectNoAbsentValues(found);
+      });
+
       it('round-trips a record with every optional field set (Dates as Dates)', async () => {
         const agent = fullAgentRecord();
         await repo.insert(agent);

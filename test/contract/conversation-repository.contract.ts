@@ -52,6 +52,18 @@ export function describeConversationRepositoryContract(
         expect(found).not.toHaveProperty('lastMessage');
       });
 
+      it('stores an optional field given as undefined as absent (never null)', async () => {
+        const record = { ...conversationRecord(), assignedAgent: undefined, lastMessage: undefined };
+        await repo.insert(record);
+
+        const found = await repo.findById(record.id);
+
+        expect(found).toEqual(record);
+        expect(found).not.toHaveProperty('assignedAgent');
+        expect(found).not.toHaveProperty('lastMessage');
+        expectNoAbsentValues(found);
+      });
+
       it('round-trips a record with every optional field set (nested Dates included)', async () => {
         const conversation = fullConversationRecord();
         await repo.insert(conversation);
@@ -162,6 +174,18 @@ export function describeConversationRepositoryContract(
         expect(found).not.toHaveProperty('assignedAgent');
         expect(found).not.toHaveProperty('assignedAt');
         expect(await listIds({ unassigned: true })).toEqual([conversation.id]);
+      });
+
+      it('removes an optional field given as undefined in the update', async () => {
+        const conversation = await stored({ status: 'assigned', assignedAgent: newId() });
+
+        const returned = await repo.update({ ...conversation, status: 'open', assignedAgent: undefined });
+
+        const found = await repo.findById(conversation.id);
+        expect(found).not.toHaveProperty('assignedAgent');
+        expect(returned).not.toHaveProperty('assignedAgent');
+        expectNoAbsentValues(found);
+        expectNoAbsentValues(returned);
       });
 
       it('refuses a stale version with ConcurrencyError and changes nothing', async () => {

@@ -64,6 +64,18 @@ export function describeCustomerRepositoryContract(
         expect(found?.statistics).not.toHaveProperty('satisfactionScore');
       });
 
+      it('stores an optional field given as undefined as absent (never null)', async () => {
+        const record = { ...customerRecord(), email: undefined, firstContact: undefined };
+        await repo.insert(record);
+
+        const found = await repo.findById(record.id);
+
+        expect(found).toEqual(record);
+        expect(found).not.toHaveProperty('email');
+        expect(found).not.toHaveProperty('firstContact');
+        expectNoAbsentValues(found);
+      });
+
       it('round-trips a record with every optional field set', async () => {
         const customer = fullCustomerRecord();
         await repo.insert(customer);

@@ -50,6 +50,18 @@ export function describeMessageRepositoryContract(
         expect(found).not.toHaveProperty('leaseUntil');
       });
 
+      it('stores an optional field given as undefined as absent (never null)', async () => {
+        const record = { ...messageRecord(), whatsappMessageId: undefined, nextAttemptAt: undefined };
+        await repo.insert(record);
+
+        const found = await repo.findById(record.id);
+
+        expect(found).toEqual(record);
+        expect(found).not.toHaveProperty('whatsappMessageId');
+        expect(found).not.toHaveProperty('nextAttemptAt');
+        expectNoAbsentValues(found);
+      });
+
       it('round-trips a record with every optional field set', async () => {
         const message = fullMessageRecord();
         await repo.insert(message);

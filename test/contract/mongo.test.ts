@@ -59,16 +59,16 @@ const fresh =
 const C = COLLECTIONS;
 const name = `Mongo (${capabilities.server} ${capabilities.version})`;
 
-describeAgentRepositoryContract(name, fresh([C.agents], (db) => new MongoAgentRepository(db)));
+describeAgentRepositoryContract(name, fresh([C.agents], (db) => new MongoAgentRepository(db, capabilities)));
 describeCustomerRepositoryContract(
   name,
   fresh([C.customers], (db) => new MongoCustomerRepository(db, capabilities)),
   { search: capabilities.textSearch ? 'text' : 'prefix' },
 );
-describeConversationRepositoryContract(name, fresh([C.conversations], (db) => new MongoConversationRepository(db)));
-describeMessageRepositoryContract(name, fresh([C.messages], (db) => new MongoMessageRepository(db)));
-describeTicketRepositoryContract(name, fresh([C.tickets], (db) => new MongoTicketRepository(db)));
-describeSequenceRepositoryContract(name, fresh([C.counters], (db) => new MongoSequenceRepository(db)));
+describeConversationRepositoryContract(name, fresh([C.conversations], (db) => new MongoConversationRepository(db, capabilities)));
+describeMessageRepositoryContract(name, fresh([C.messages], (db) => new MongoMessageRepository(db, capabilities)));
+describeTicketRepositoryContract(name, fresh([C.tickets], (db) => new MongoTicketRepository(db, capabilities)));
+describeSequenceRepositoryContract(name, fresh([C.counters], (db) => new MongoSequenceRepository(db, capabilities)));
 describeSettingsRepositoryContract(name, fresh([C.systemSettings], (db) => new MongoSettingsRepository(db)));
 describeActivityLogRepositoryContract(name, fresh([C.activityLogs], (db) => new MongoActivityLogRepository(db)));
 describeConversationThreadRepositoryContract(

@@ -52,6 +52,18 @@ export function describeTicketRepositoryContract(
         expect(found).not.toHaveProperty('resolution');
       });
 
+      it('stores an optional field given as undefined as absent (never null)', async () => {
+        const record = { ...ticketRecord(), assignedAgent: undefined, closedAt: undefined };
+        await repo.insert(record);
+
+        const found = await repo.findById(record.id);
+
+        expect(found).toEqual(record);
+        expect(found).not.toHaveProperty('assignedAgent');
+        expect(found).not.toHaveProperty('closedAt');
+        expectNoAbsentValues(found);
+      });
+
       it('round-trips a record with every optional field set', async () => {
         const ticket = fullTicketRecord();
         await repo.insert(ticket);
@@ -139,6 +151,16 @@ export function describeTicketRepositoryContract(
         expect(found).not.toHaveProperty('resolution');
         expect(found).not.toHaveProperty('closedAt');
         expectNoAbsentValues(found);
+      });
+
+      it('removes an optional field given as undefined in the update', async () => {
+        const ticket = await stored({ assignedAgent: newId() });
+
+        const returned = await repo.update({ ...ticket, assignedAgent: undefined });
+
+        expect(await repo.findById(ticket.id)).not.toHaveProperty('assignedAgent');
+        expect(returned).not.toHaveProperty('assignedAgent');
+        expectNoAbsentValues(returned);
       });
 
       it('refuses a stale version with ConcurrencyError and changes nothing', async () => {
@@ -241,6 +263,16 @@ export function describeTicketRepositoryContract(
           expect(await listIds({ customerId: customer })).toEqual(idSet([openBilling, anaWaiting]));
           expect(await listIds({ conversationId: conversation })).toEqual(idSet([openBilling]));
           expect(await listIds({ assignedAgent: newId() })).toEqual([]);
+        });
+
+        it('visibleTo: assigned to that agent or unassigned', async () => {
+          expect(await listIds({ visibleTo: ana })).toEqual(
+            idSet([openBilling, anaUrgent, anaWaiting, escalatedBug]),
+          );
+          expect(await listIds({ visibleTo: newId() })).toEqual(idSet([openBilling, escalatedBug]));
+          expect(await listIds({ visibleTo: ana, status: ['open', 'in_progress'] })).toEqual(
+            idSet([openBilling, anaUrgent]),
+          );
         });
 
         it('tags match any of the given tags', async () => {

@@ -15,7 +15,13 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface StandInAccount {
@@ -60,7 +66,12 @@ export type StandInFailure =
       isTransient?: boolean;
     }
   /** Any status with any body (text or JSON) and headers. */
-  | { kind: 'http'; status: number; body?: string | Record<string, unknown>; headers?: Record<string, string> }
+  | {
+      kind: 'http';
+      status: number;
+      body?: string | Record<string, unknown>;
+      headers?: Record<string, string>;
+    }
   /** Wait, then answer normally (or not at all if the client gave up). */
   | { kind: 'slow'; delayMs: number }
   /** Destroy the socket without answering. */
@@ -73,7 +84,10 @@ interface QueuedFailure {
 }
 
 /** Typical Graph error answers for `failNext`. */
-export function graphError(code: number, overrides: Partial<Extract<StandInFailure, { kind: 'graph-error' }>> = {}) {
+export function graphError(
+  code: number,
+  overrides: Partial<Extract<StandInFailure, { kind: 'graph-error' }>> = {},
+) {
   const presets: Record<number, { httpStatus: number; title: string; details: string }> = {
     131047: {
       httpStatus: 400,
@@ -84,15 +98,21 @@ export function graphError(code: number, overrides: Partial<Extract<StandInFailu
     130429: {
       httpStatus: 400,
       title: 'Rate limit hit',
-      details: 'Message failed to send because there were too many messages sent from this phone number in a short period of time.',
+      details:
+        'Message failed to send because there were too many messages sent from this phone number in a short period of time.',
     },
     131056: {
       httpStatus: 400,
       title: '(Business Account, Consumer Account) pair rate limit hit',
-      details: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+      details:
+        'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
     },
     131026: { httpStatus: 400, title: 'Message Undeliverable', details: 'Message Undeliverable.' },
-    190: { httpStatus: 401, title: 'Invalid OAuth access token', details: 'Invalid OAuth access token - Cannot parse access token' },
+    190: {
+      httpStatus: 401,
+      title: 'Invalid OAuth access token',
+      details: 'Invalid OAuth access token - Cannot parse access token',
+    },
     100: { httpStatus: 400, title: 'Invalid parameter', details: 'Invalid parameter' },
     131000: { httpStatus: 500, title: 'Something went wrong', details: 'Something went wrong' },
   };
@@ -156,7 +176,12 @@ export class GraphApiStandIn {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
-    standIn = new GraphApiStandIn(server, `http://127.0.0.1:${port}`, options.version ?? 'v23.0', options.accounts);
+    standIn = new GraphApiStandIn(
+      server,
+      `http://127.0.0.1:${port}`,
+      options.version ?? 'v23.0',
+      options.accounts,
+    );
     return standIn;
   }
 
@@ -173,7 +198,9 @@ export class GraphApiStandIn {
 
   /** Requests to one path kind, e.g. `messagesTo('123')`. */
   messagesTo(phoneNumberId: string): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === 'POST' && r.path === `/${this.version}/${phoneNumberId}/messages`);
+    return this.requests.filter(
+      (r) => r.method === 'POST' && r.path === `/${this.version}/${phoneNumberId}/messages`,
+    );
   }
 
   reset(): void {
@@ -258,7 +285,11 @@ export class GraphApiStandIn {
       return;
     }
     if (parts[0] !== this.version) {
-      sendJson(res, 400, graphErrorBody(2635, 'Deprecated or unknown API version', `unknown version ${parts[0]}`));
+      sendJson(
+        res,
+        400,
+        graphErrorBody(2635, 'Deprecated or unknown API version', `unknown version ${parts[0]}`),
+      );
       return;
     }
     if (record.method === 'POST' && parts.length === 3 && parts[2] === 'messages') {
@@ -272,18 +303,35 @@ export class GraphApiStandIn {
     sendJson(res, 400, graphErrorBody(100, 'Unsupported request', `Unsupported ${record.method} request.`));
   }
 
-  private postMessage(req: IncomingMessage, res: ServerResponse, phoneNumberId: string, record: RecordedRequest): void {
+  private postMessage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    phoneNumberId: string,
+    record: RecordedRequest,
+  ): void {
     const account = this.#accounts.get(phoneNumberId);
     if (!account) {
       sendJson(
         res,
         400,
-        graphErrorBody(100, 'Invalid parameter', `Unsupported post request. Object with ID '${phoneNumberId}' does not exist`),
+        graphErrorBody(
+          100,
+          'Invalid parameter',
+          `Unsupported post request. Object with ID '${phoneNumberId}' does not exist`,
+        ),
       );
       return;
     }
     if (bearer(req) !== account.accessToken) {
-      sendJson(res, 401, graphErrorBody(190, 'Invalid OAuth access token', 'Invalid OAuth access token - Cannot parse access token'));
+      sendJson(
+        res,
+        401,
+        graphErrorBody(
+          190,
+          'Invalid OAuth access token',
+          'Invalid OAuth access token - Cannot parse access token',
+        ),
+      );
       return;
     }
     const body = record.body;
@@ -316,14 +364,26 @@ export class GraphApiStandIn {
   private mediaInfo(req: IncomingMessage, res: ServerResponse, mediaId: string): void {
     const media = this.#media.get(mediaId);
     if (!this.knownToken(req, media)) {
-      sendJson(res, 401, graphErrorBody(190, 'Invalid OAuth access token', 'Invalid OAuth access token - Cannot parse access token'));
+      sendJson(
+        res,
+        401,
+        graphErrorBody(
+          190,
+          'Invalid OAuth access token',
+          'Invalid OAuth access token - Cannot parse access token',
+        ),
+      );
       return;
     }
     if (!media) {
       sendJson(
         res,
         400,
-        graphErrorBody(100, 'Invalid parameter', `Unsupported get request. Object with ID '${mediaId}' does not exist`),
+        graphErrorBody(
+          100,
+          'Invalid parameter',
+          `Unsupported get request. Object with ID '${mediaId}' does not exist`,
+        ),
       );
       return;
     }
@@ -395,7 +455,10 @@ function bearer(req: IncomingMessage): string | undefined {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+  });
   res.end(text);
 }
 
@@ -405,17 +468,21 @@ async function readAll(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 /** Returns a problem description (Graph's `details`), or undefined when the body is acceptable. */
 export function validateMessageBody(body: unknown): string | undefined {
   if (!isObject(body)) return 'the request body must be a JSON object';
-  if (body.messaging_product !== 'whatsapp') return "(#100) The parameter messaging_product is required and must be 'whatsapp'.";
+  if (body.messaging_product !== 'whatsapp')
+    return "(#100) The parameter messaging_product is required and must be 'whatsapp'.";
   if (body.status === 'read') return isText(body.message_id) ? undefined : 'message_id is required';
   if (!isText(body.to) || !/^\+?\d{5,15}$/.test(body.to)) return 'to must be a phone number';
-  if (body.recipient_type !== undefined && body.recipient_type !== 'individual') return 'recipient_type must be individual';
-  if (!isText(body.type) || !MESSAGE_TYPES.has(body.type)) return `type ${String(body.type)} is not supported`;
+  if (body.recipient_type !== undefined && body.recipient_type !== 'individual')
+    return 'recipient_type must be individual';
+  if (!isText(body.type) || !MESSAGE_TYPES.has(body.type))
+    return `type ${String(body.type)} is not supported`;
   if (body.context !== undefined && !(isObject(body.context) && isText(body.context.message_id))) {
     return 'context.message_id is required';
   }
@@ -424,17 +491,20 @@ export function validateMessageBody(body: unknown): string | undefined {
   switch (body.type) {
     case 'text':
       if (!isText(part.body)) return 'text.body is required';
-      if (part.preview_url !== undefined && typeof part.preview_url !== 'boolean') return 'text.preview_url must be boolean';
+      if (part.preview_url !== undefined && typeof part.preview_url !== 'boolean')
+        return 'text.preview_url must be boolean';
       return undefined;
     case 'template': {
       if (!isText(part.name)) return 'template.name is required';
-      if (!isObject(part.language) || !isText(part.language.code)) return 'template.language.code is required';
+      if (!isObject(part.language) || !isText(part.language.code))
+        return 'template.language.code is required';
       if (part.components === undefined) return undefined;
       if (!Array.isArray(part.components)) return 'template.components must be an array';
       for (const c of part.components) {
         if (!isObject(c) || !isText(c.type)) return 'template.components[].type is required';
         if (!Array.isArray(c.parameters)) return 'template.components[].parameters must be an array';
-        for (const p of c.parameters) if (!isObject(p) || p.type !== 'text' || !isText(p.text)) return 'text parameter expected';
+        for (const p of c.parameters)
+          if (!isObject(p) || p.type !== 'text' || !isText(p.text)) return 'text parameter expected';
       }
       return undefined;
     }
@@ -447,10 +517,12 @@ export function validateMessageBody(body: unknown): string | undefined {
       if ((body.type === 'audio' || body.type === 'sticker') && part.caption !== undefined) {
         return `${body.type} does not take a caption`;
       }
-      if (body.type !== 'document' && part.filename !== undefined) return `${body.type} does not take a filename`;
+      if (body.type !== 'document' && part.filename !== undefined)
+        return `${body.type} does not take a filename`;
       return undefined;
     case 'location':
-      if (typeof part.latitude !== 'number' || typeof part.longitude !== 'number') return 'location needs latitude and longitude';
+      if (typeof part.latitude !== 'number' || typeof part.longitude !== 'number')
+        return 'location needs latitude and longitude';
       return undefined;
     case 'interactive': {
       if (!isObject(part.body) || !isText(part.body.text)) return 'interactive.body.text is required';
@@ -461,7 +533,13 @@ export function validateMessageBody(body: unknown): string | undefined {
           return 'interactive.action.buttons must have 1 to 3 buttons';
         }
         for (const b of action.buttons) {
-          if (!isObject(b) || b.type !== 'reply' || !isObject(b.reply) || !isText(b.reply.id) || !isText(b.reply.title)) {
+          if (
+            !isObject(b) ||
+            b.type !== 'reply' ||
+            !isObject(b.reply) ||
+            !isText(b.reply.id) ||
+            !isText(b.reply.title)
+          ) {
             return 'each button needs type reply and reply { id, title }';
           }
           if (b.reply.title.length > 20) return 'button title is limited to 20 characters';
@@ -470,7 +548,8 @@ export function validateMessageBody(body: unknown): string | undefined {
       }
       if (part.type === 'list') {
         if (!isText(action.button)) return 'interactive.action.button is required';
-        if (!Array.isArray(action.sections) || action.sections.length < 1) return 'interactive.action.sections is required';
+        if (!Array.isArray(action.sections) || action.sections.length < 1)
+          return 'interactive.action.sections is required';
         let rows = 0;
         for (const s of action.sections) {
           if (!isObject(s) || !Array.isArray(s.rows) || s.rows.length < 1) return 'each section needs rows';

@@ -1,12 +1,17 @@
-import { buildActivityEntry } from '../../domain/activity/activity-entry.js';
 import type { ActivityLogPrimitives } from '../../domain/activity/activity.types.js';
+import { buildActivityEntry } from '../../domain/activity/activity-entry.js';
 import type { Id } from '../../domain/shared/ids.js';
 
 /**
  * Audit reasons written by the auth use cases. The seed's action enum has no login/logout, so
  * these are `updated` entries on the agent (`created` for the first admin) with the reason.
  */
-export type AuthActivityReason = 'login' | 'login_failed' | 'logout' | 'password_changed' | 'first_admin_created';
+export type AuthActivityReason =
+  | 'login'
+  | 'login_failed'
+  | 'logout'
+  | 'password_changed'
+  | 'first_admin_created';
 
 export interface RequestOrigin {
   ip?: string;

@@ -15,7 +15,10 @@ export const invalidCredentials = (): UnauthorizedError =>
 
 /** Missing, unknown, expired or revoked session token, or a deactivated agent behind it. */
 export const sessionInvalid = (): UnauthorizedError =>
-  new UnauthorizedError('Your session is invalid or has expired; please log in again', AUTH_ERROR_CODES.SESSION_INVALID);
+  new UnauthorizedError(
+    'Your session is invalid or has expired; please log in again',
+    AUTH_ERROR_CODES.SESSION_INVALID,
+  );
 
 export const MIN_PASSWORD_LENGTH = 12;
 /** Long enough for any passphrase, short enough that hashing it is never a denial-of-service lever. */

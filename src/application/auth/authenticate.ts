@@ -30,7 +30,7 @@ export class Authenticate {
     }
 
     const stored = await this.agents.findById(session.agentId);
-    if (!stored || !stored.isActive) {
+    if (!stored?.isActive) {
       // Deactivation revokes sessions; this covers a revocation that was missed (or a deleted agent).
       await this.sessions.delete(tokenHash);
       throw sessionInvalid();

@@ -54,7 +54,10 @@ export class Login {
 
     const verdict = await this.throttle.check(keys, now);
     if (!verdict.allowed) {
-      throw new RateLimitedError('Too many failed login attempts; try again later', verdict.retryAfterSeconds);
+      throw new RateLimitedError(
+        'Too many failed login attempts; try again later',
+        verdict.retryAfterSeconds,
+      );
     }
 
     const stored = await this.agents.findByEmail(email);
@@ -67,7 +70,13 @@ export class Login {
       await this.throttle.recordFailure(keys, now);
       if (stored) {
         await this.activity.append(
-          authActivityEntry({ id: this.ids.next(), agentId: stored.id, reason: 'login_failed', origin: input, now }),
+          authActivityEntry({
+            id: this.ids.next(),
+            agentId: stored.id,
+            reason: 'login_failed',
+            origin: input,
+            now,
+          }),
         );
       }
       throw invalidCredentials();

@@ -1,6 +1,6 @@
+import type { Id } from '../../domain/shared/ids.js';
 import type { EventBus } from '../ports/gateways.js';
 import type { SessionRepository } from '../ports/repositories.js';
-import type { Id } from '../../domain/shared/ids.js';
 import { sessionIdOf } from './authenticated-agent.js';
 
 export const SESSIONS_REVOKED = 'agent.sessions_revoked';

@@ -176,6 +176,11 @@ export interface TicketFilter {
   conversationId?: Id;
   tags?: string[];
   escalated?: boolean;
+  /**
+   * Either assigned to this agent or unassigned (what a plain agent may list). Tickets of another
+   * agent's conversation are not included even though `ticket.read` allows opening them one by one.
+   */
+  visibleTo?: Id;
 }
 
 export interface TicketRepository {

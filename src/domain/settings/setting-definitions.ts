@@ -1,3 +1,4 @@
+import type { PhoneRegion } from '../customer/phone-number.js';
 /**
  * The registry of every known system setting: its category, description, whether admins may
  * edit it, its default value, and the zod schema its value must satisfy.
@@ -36,7 +37,7 @@ export interface ArchiveSchedule {
 export interface SettingValues {
   business_hours: BusinessHours;
   business_timezone: string;
-  default_phone_region: string;
+  default_phone_region: PhoneRegion;
   auto_assignment_enabled: boolean;
   max_conversations_per_agent: number;
   ai_response_enabled: boolean;
@@ -153,11 +154,11 @@ export const SETTING_DEFINITIONS: Registry = {
     category: 'whatsapp',
     description: 'ISO 3166-1 alpha-2 region used to parse phone numbers written without a country code.',
     isEditable: true,
-    defaultValue: 'MX',
+    defaultValue: 'MX' as PhoneRegion,
     schema: z
       .string()
       .regex(/^[A-Z]{2}$/, 'must be an upper-case ISO 3166-1 alpha-2 code')
-      .refine((v) => isSupportedCountry(v), 'must be a region with a phone numbering plan'),
+      .refine((v): v is PhoneRegion => isSupportedCountry(v), 'must be a region with a phone numbering plan'),
   },
   auto_assignment_enabled: {
     key: 'auto_assignment_enabled',

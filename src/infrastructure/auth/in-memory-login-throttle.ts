@@ -1,8 +1,4 @@
-import type {
-  LoginAttemptKeys,
-  LoginThrottle,
-  ThrottleVerdict,
-} from '../../application/ports/auth.js';
+import type { LoginAttemptKeys, LoginThrottle, ThrottleVerdict } from '../../application/ports/auth.js';
 
 export interface ThrottlePolicy {
   /** Failures counted within this sliding window. */

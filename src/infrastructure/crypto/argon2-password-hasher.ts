@@ -10,7 +10,9 @@ export const ARGON2_OPTIONS = {
 } as const;
 
 export class Argon2PasswordHasher implements PasswordHasher {
-  constructor(private readonly options: { memoryCost: number; timeCost: number; parallelism: number } = ARGON2_OPTIONS) {}
+  constructor(
+    private readonly options: { memoryCost: number; timeCost: number; parallelism: number } = ARGON2_OPTIONS,
+  ) {}
 
   hash(password: string): Promise<string> {
     return argon2.hash(password, { ...this.options, type: argon2.argon2id });

@@ -40,7 +40,7 @@ export class InMemoryTicketRepository implements TicketRepository {
   }
 
   async list(filter: TicketFilter, page: PageRequest): Promise<Page<TicketPrimitives>> {
-    for (const id of [filter.assignedAgent, filter.customerId, filter.conversationId]) {
+    for (const id of [filter.assignedAgent, filter.customerId, filter.conversationId, filter.visibleTo]) {
       if (id !== undefined) checkId(id);
     }
     const matching = [...this.#tickets.values()].filter(
@@ -49,6 +49,7 @@ export class InMemoryTicketRepository implements TicketRepository {
         (filter.priority === undefined || t.priority === filter.priority) &&
         (filter.category === undefined || t.category === filter.category) &&
         (filter.assignedAgent === undefined || t.assignedAgent === filter.assignedAgent) &&
+        (filter.visibleTo === undefined || t.assignedAgent === undefined || t.assignedAgent === filter.visibleTo) &&
         (filter.customerId === undefined || t.customerId === filter.customerId) &&
         (filter.conversationId === undefined || t.conversationId === filter.conversationId) &&
         (!filter.tags?.length || filter.tags.some((tag) => t.tags.includes(tag))) &&

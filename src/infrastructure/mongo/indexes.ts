@@ -19,6 +19,8 @@ export const COLLECTIONS = {
   counters: 'counters',
   conversationsArchive: 'conversations_archive',
   messagesArchive: 'messages_archive',
+  /** Per-document write locks, used only where the server's updates are not atomic (write-guard.ts). */
+  documentLocks: 'documentlocks',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];

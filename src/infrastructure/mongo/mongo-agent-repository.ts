@@ -14,6 +14,7 @@ import { NotFoundError, ValidationError } from '../../domain/shared/errors.js';
 import { assertEnum } from '../../domain/shared/guards.js';
 import type { Id } from '../../domain/shared/ids.js';
 import { COLLECTIONS } from './indexes.js';
+import type { MongoCapabilities } from './mongo-client.js';
 import {
   assertBoolean,
   assertDate,
@@ -33,6 +34,7 @@ import {
   zDate,
   zObjectId,
 } from './mongo-common.js';
+import { type WriteGuard, writeGuardFor } from './write-guard.js';
 
 const ENTITY = 'agent';
 const COLLECTION = COLLECTIONS.agents;
@@ -99,9 +101,11 @@ export function agentFromDocument(doc: Document): AgentPrimitives {
 
 export class MongoAgentRepository implements AgentRepository {
   private readonly collection: Collection;
+  private readonly guard: WriteGuard;
 
-  constructor(db: Db) {
+  constructor(db: Db, capabilities: Pick<MongoCapabilities, 'atomicUpdates'>) {
     this.collection = db.collection(COLLECTION);
+    this.guard = writeGuardFor(db, capabilities);
   }
 
   private uniqueKeys(doc: Document): UniqueKey[] {
@@ -131,6 +135,7 @@ export class MongoAgentRepository implements AgentRepository {
     const doc = agentToDocument(agent);
     return updateVersioned({
       collection: this.collection,
+      guard: this.guard,
       entity: ENTITY,
       keys: KEYS,
       doc,
@@ -173,19 +178,22 @@ export class MongoAgentRepository implements AgentRepository {
   async incrementStatistics(id: Id, delta: Partial<Record<keyof AgentStatistics, number>>): Promise<void> {
     const _id = toObjectId('id', id);
     const inc = statisticsIncrement(delta, STATISTICS_KEYS);
-    const result =
+    const result = await this.guard.exclusive(COLLECTION, id, async () =>
       Object.keys(inc).length > 0
-        ? await this.collection.updateOne({ _id }, { $inc: inc })
-        : { matchedCount: await this.collection.countDocuments({ _id }, { limit: 1 }) };
+        ? this.collection.updateOne({ _id }, { $inc: inc })
+        : { matchedCount: await this.collection.countDocuments({ _id }, { limit: 1 }) },
+    );
     if (result.matchedCount === 0) throw new NotFoundError(ENTITY, id);
   }
 
   async reserveConversationSlot(id: Id, max: number): Promise<boolean> {
     const _id = toObjectId('id', id);
     if (typeof max !== 'number' || !Number.isFinite(max)) throw new ValidationError('max', 'must be a number');
-    const result = await this.collection.updateOne(
-      { _id, 'statistics.currentActiveConversations': { $lt: max } },
-      { $inc: { 'statistics.currentActiveConversations': 1 } },
+    const result = await this.guard.exclusive(COLLECTION, id, () =>
+      this.collection.updateOne(
+        { _id, 'statistics.currentActiveConversations': { $lt: max } },
+        { $inc: { 'statistics.currentActiveConversations': 1 } },
+      ),
     );
     if (result.modifiedCount === 1) return true;
     if ((await this.collection.countDocuments({ _id }, { limit: 1 })) === 0) throw new NotFoundError(ENTITY, id);
@@ -194,9 +202,11 @@ export class MongoAgentRepository implements AgentRepository {
 
   async releaseConversationSlot(id: Id): Promise<void> {
     const _id = toObjectId('id', id);
-    const result = await this.collection.updateOne(
-      { _id, 'statistics.currentActiveConversations': { $gt: 0 } },
-      { $inc: { 'statistics.currentActiveConversations': -1 } },
+    const result = await this.guard.exclusive(COLLECTION, id, () =>
+      this.collection.updateOne(
+        { _id, 'statistics.currentActiveConversations': { $gt: 0 } },
+        { $inc: { 'statistics.currentActiveConversations': -1 } },
+      ),
     );
     if (result.matchedCount === 0 && (await this.collection.countDocuments({ _id }, { limit: 1 })) === 0) {
       throw new NotFoundError(ENTITY, id);
@@ -209,10 +219,11 @@ export class MongoAgentRepository implements AgentRepository {
     if (fields.status !== undefined) set.status = assertEnum('status', fields.status, AGENT_STATUSES);
     if (fields.lastActivity !== undefined) set.lastActivity = assertDate('lastActivity', fields.lastActivity);
     if (fields.lastLogin !== undefined) set.lastLogin = assertDate('lastLogin', fields.lastLogin);
-    const result =
+    const result = await this.guard.exclusive(COLLECTION, id, async () =>
       Object.keys(set).length > 0
-        ? await this.collection.updateOne({ _id }, { $set: set })
-        : { matchedCount: await this.collection.countDocuments({ _id }, { limit: 1 }) };
+        ? this.collection.updateOne({ _id }, { $set: set })
+        : { matchedCount: await this.collection.countDocuments({ _id }, { limit: 1 }) },
+    );
     if (result.matchedCount === 0) throw new NotFoundError(ENTITY, id);
   }
 }

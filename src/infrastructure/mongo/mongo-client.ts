@@ -22,6 +22,11 @@ export interface MongoCapabilities {
   sparseUniqueIndexes: boolean;
   /** TTL indexes (`expireAfterSeconds`) can be created. */
   ttlIndexes: boolean;
+  /**
+   * Single-document updates are atomic (racing `$inc`s all count, a conditional update is a
+   * compare-and-swap). FerretDB v1 is not: see write-guard.ts.
+   */
+  atomicUpdates: boolean;
 }
 
 export interface MongoConnection {
@@ -117,6 +122,10 @@ async function probe(db: Db): Promise<MongoCapabilities> {
       scratch.createIndex({ probeTtl: 1 }, { name: 'probe_ttl', expireAfterSeconds: 3600 }),
     );
     const sparseUniqueIndexes = await probeSparseUnique(db);
+    // The probe needs real concurrency (a client with a pool of one would pass it), so FerretDB v1's
+    // documented lack of isolated updates (FerretDB issue #3040) is taken into account as well.
+    const knownNonAtomic = isFerret && /^v?1\./.test(ferretVersion);
+    const atomicUpdates = (await probeAtomicUpdates(db)) && !knownNonAtomic;
     return {
       server: isFerret ? 'ferretdb' : 'mongodb',
       version: isFerret ? ferretVersion : String(buildInfo.version),
@@ -126,6 +135,7 @@ async function probe(db: Db): Promise<MongoCapabilities> {
       secondaries: !isFerret && replicaSet && Array.isArray(hosts) && hosts.length > 1,
       sparseUniqueIndexes,
       ttlIndexes,
+      atomicUpdates,
     };
   } finally {
     await scratch.drop().catch(() => {});
@@ -152,6 +162,30 @@ async function probeSparseUnique(db: Db): Promise<boolean> {
       repeatRefused = error instanceof MongoServerError && error.code === 11000;
     }
     return missingAllowed && repeatRefused;
+  } finally {
+    await scratch.drop().catch(() => {});
+  }
+}
+
+/**
+ * Behaviour again: rounds of concurrent `$inc`s on one document must all count. A server that
+ * reads and writes documents back without isolation loses most of them at this concurrency.
+ */
+async function probeAtomicUpdates(db: Db): Promise<boolean> {
+  const scratch = db.collection<{ _id: string; n: number }>(
+    `_capability_probe_atomic_${Date.now().toString(36)}_${process.pid}`,
+  );
+  const rounds = 3;
+  const concurrency = 16;
+  try {
+    await scratch.insertOne({ _id: 'counter', n: 0 });
+    for (let round = 0; round < rounds; round++) {
+      await Promise.all(
+        Array.from({ length: concurrency }, () => scratch.updateOne({ _id: 'counter' }, { $inc: { n: 1 } })),
+      );
+    }
+    const doc = await scratch.findOne({ _id: 'counter' });
+    return doc?.n === rounds * concurrency;
   } finally {
     await scratch.drop().catch(() => {});
   }

@@ -9,6 +9,7 @@ import type { Page, PageRequest } from '../../application/ports/pagination.js';
 import { clampLimit, decodeCursor, encodeCursor } from '../../application/ports/pagination.js';
 import { ConcurrencyError, DuplicateError, NotFoundError, ValidationError } from '../../domain/shared/errors.js';
 import { isId } from '../../domain/shared/ids.js';
+import type { WriteGuard } from './write-guard.js';
 
 // ---------------------------------------------------------------------------------------------
 // Ids
@@ -171,6 +172,8 @@ export function updateOperators(set: Document, unset: Record<string, ''>): Docum
 export function isDuplicateKeyError(error: unknown): error is MongoServerError {
   if (!(error instanceof MongoServerError)) return false;
   if (error.code === 11000 || error.code === 11001) return true;
+  // FerretDB v1 (SQLite) reports a unique index violated by an update as an InternalError.
+  if (error.code === 1 && /UNIQUE constraint failed/.test(error.message)) return true;
   const writeErrors: unknown = error.writeErrors;
   return Array.isArray(writeErrors) && writeErrors.some((w: { code?: number }) => w.code === 11000);
 }
@@ -295,6 +298,7 @@ function versionFilter(version: number): Filter<Document> {
 
 export interface VersionedUpdate<T> {
   collection: Collection;
+  guard: WriteGuard;
   entity: string;
   /** Top-level keys of the collection schema: the ones absent from `doc` are `$unset`. */
   keys: readonly string[];
@@ -313,18 +317,20 @@ export async function updateVersioned<T>(u: VersionedUpdate<T>): Promise<T> {
   const { _id, ...rest } = u.doc;
   const set = { ...rest, version: u.version + 1 };
   const update = updateOperators(set, missingKeys(u.keys, set));
-  const stored = await translateDuplicates(
-    () =>
-      u.collection.findOneAndUpdate(allOf([{ _id }, versionFilter(u.version)]), update, {
-        returnDocument: 'after',
-      }),
-    u.collection,
-    u.entity,
-    u.uniqueKeys,
-    { updatedId: _id },
-  );
-  if (stored) return u.read(stored);
-  const exists = (await u.collection.countDocuments({ _id }, { limit: 1 })) > 0;
   const id = _id.toHexString();
-  throw exists ? new ConcurrencyError(u.entity, id) : new NotFoundError(u.entity, id);
+  return u.guard.exclusive(u.collection.collectionName, id, async () => {
+    const stored = await translateDuplicates(
+      () =>
+        u.collection.findOneAndUpdate(allOf([{ _id }, versionFilter(u.version)]), update, {
+          returnDocument: 'after',
+        }),
+      u.collection,
+      u.entity,
+      u.uniqueKeys,
+      { updatedId: _id },
+    );
+    if (stored) return u.read(stored);
+    const exists = (await u.collection.countDocuments({ _id }, { limit: 1 })) > 0;
+    throw exists ? new ConcurrencyError(u.entity, id) : new NotFoundError(u.entity, id);
+  });
 }

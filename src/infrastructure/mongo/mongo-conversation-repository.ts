@@ -15,6 +15,7 @@ import {
 import { assertEnum } from '../../domain/shared/guards.js';
 import type { Id } from '../../domain/shared/ids.js';
 import { COLLECTIONS } from './indexes.js';
+import type { MongoCapabilities } from './mongo-client.js';
 import {
   assertBoolean,
   assertSafeStrings,
@@ -31,6 +32,7 @@ import {
   zDate,
   zObjectId,
 } from './mongo-common.js';
+import { type WriteGuard, writeGuardFor } from './write-guard.js';
 
 const ENTITY = 'conversation';
 const COLLECTION = COLLECTIONS.conversations;
@@ -124,9 +126,11 @@ export function conversationFromDocument(doc: Document): ConversationPrimitives 
 
 export class MongoConversationRepository implements ConversationRepository {
   private readonly collection: Collection;
+  private readonly guard: WriteGuard;
 
-  constructor(db: Db) {
+  constructor(db: Db, capabilities: Pick<MongoCapabilities, 'atomicUpdates'>) {
     this.collection = db.collection(COLLECTION);
+    this.guard = writeGuardFor(db, capabilities);
   }
 
   async insert(conversation: ConversationPrimitives): Promise<void> {
@@ -154,6 +158,7 @@ export class MongoConversationRepository implements ConversationRepository {
     const version = assertVersion(conversation.version);
     return updateVersioned({
       collection: this.collection,
+      guard: this.guard,
       entity: ENTITY,
       keys: KEYS,
       doc: conversationToDocument(conversation),

@@ -34,6 +34,7 @@ import {
   zDate,
   zObjectId,
 } from './mongo-common.js';
+import { type WriteGuard, writeGuardFor } from './write-guard.js';
 
 const ENTITY = 'customer';
 const COLLECTION = COLLECTIONS.customers;
@@ -125,12 +126,14 @@ export function customerFromDocument(doc: Document): CustomerPrimitives {
 
 export class MongoCustomerRepository implements CustomerRepository {
   private readonly collection: Collection;
+  private readonly guard: WriteGuard;
 
   constructor(
     db: Db,
-    private readonly capabilities: Pick<MongoCapabilities, 'textSearch'>,
+    private readonly capabilities: Pick<MongoCapabilities, 'textSearch' | 'atomicUpdates'>,
   ) {
     this.collection = db.collection(COLLECTION);
+    this.guard = writeGuardFor(db, capabilities);
   }
 
   private uniqueKeys(doc: Document): UniqueKey[] {
@@ -159,6 +162,7 @@ export class MongoCustomerRepository implements CustomerRepository {
     const doc = customerToDocument(customer);
     return updateVersioned({
       collection: this.collection,
+      guard: this.guard,
       entity: ENTITY,
       keys: KEYS,
       doc,
@@ -212,10 +216,11 @@ export class MongoCustomerRepository implements CustomerRepository {
   async incrementStatistics(id: Id, delta: Partial<Record<keyof CustomerStatistics, number>>): Promise<void> {
     const _id = toObjectId('id', id);
     const inc = statisticsIncrement(delta, STATISTICS_KEYS);
-    const result =
+    const result = await this.guard.exclusive(COLLECTION, id, async () =>
       Object.keys(inc).length > 0
-        ? await this.collection.updateOne({ _id }, { $inc: inc })
-        : { matchedCount: await this.collection.countDocuments({ _id }, { limit: 1 }) };
+        ? this.collection.updateOne({ _id }, { $inc: inc })
+        : { matchedCount: await this.collection.countDocuments({ _id }, { limit: 1 }) },
+    );
     if (result.matchedCount === 0) throw new NotFoundError(ENTITY, id);
   }
 

@@ -17,6 +17,7 @@ import { ConcurrencyError, ValidationError } from '../../domain/shared/errors.js
 import { assertEnum } from '../../domain/shared/guards.js';
 import type { Id } from '../../domain/shared/ids.js';
 import { COLLECTIONS } from './indexes.js';
+import type { MongoCapabilities } from './mongo-client.js';
 import {
   assertDate,
   assertString,
@@ -31,6 +32,7 @@ import {
   zDate,
   zObjectId,
 } from './mongo-common.js';
+import { type WriteGuard, writeGuardFor } from './write-guard.js';
 
 const ENTITY = 'message';
 const COLLECTION = COLLECTIONS.messages;
@@ -199,9 +201,11 @@ const STATUS_FIELDS = [
 
 export class MongoMessageRepository implements MessageRepository {
   private readonly collection: Collection;
+  private readonly guard: WriteGuard;
 
-  constructor(db: Db) {
+  constructor(db: Db, capabilities: Pick<MongoCapabilities, 'atomicUpdates'>) {
     this.collection = db.collection(COLLECTION);
+    this.guard = writeGuardFor(db, capabilities);
   }
 
   private uniqueKeys(doc: Document): UniqueKey[] {
@@ -247,7 +251,7 @@ export class MongoMessageRepository implements MessageRepository {
     const _id = toObjectId('id', id);
     const change = fieldUpdate(fields as Record<string, unknown>);
     const touchesScope = 'agentId' in change.set || 'agentId' in change.unset || 'idempotencyKey' in fields;
-    if (!touchesScope) return this.apply({ _id }, change, _id);
+    if (!touchesScope) return this.guard.exclusive(COLLECTION, id, () => this.apply({ _id }, change, _id));
 
     // The derived idempotency scope depends on the stored values too: read, then write guarded by
     // them (a concurrent change of agent or key makes the guard miss, and we read again).
@@ -266,7 +270,7 @@ export class MongoMessageRepository implements MessageRepository {
         agentId: current.agentId ?? null,
         idempotencyKey: current.idempotencyKey ?? null,
       };
-      const updated = await this.apply(guard, withScope, _id);
+      const updated = await this.guard.exclusive(COLLECTION, id, () => this.apply(guard, withScope, _id));
       if (updated) return updated;
     }
     throw new ConcurrencyError(ENTITY, id);
@@ -301,36 +305,59 @@ export class MongoMessageRepository implements MessageRepository {
     const change = fieldUpdate({ ...fields }, STATUS_FIELDS);
     delete change.unset.status;
     change.set.status = next;
-    return this.apply({ _id, status: { $in: previous } }, change, _id);
+    return this.guard.exclusive(COLLECTION, id, () => this.apply({ _id, status: { $in: previous } }, change, _id));
   }
 
   async claimOutbound(now: Date, leaseUntil: Date, limit: number): Promise<MessagePrimitives[]> {
     const at = assertDate('now', now);
     const until = assertDate('leaseUntil', leaseUntil);
-    const claimed: MessagePrimitives[] = [];
-    const claimedIds: ObjectId[] = [];
     const max = clampLimit(limit);
-    // One atomic findOneAndUpdate per message: a message is leased by exactly one caller even when
-    // several nodes claim at once. `null` also matches a missing field.
-    while (claimed.length < max) {
-      const doc = await this.collection.findOneAndUpdate(
-        {
-          direction: 'outbound',
-          status: 'pending',
-          _id: { $nin: claimedIds },
-          $and: [
-            { $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: at } }] },
-            { $or: [{ leaseUntil: null }, { leaseUntil: { $lte: at } }] },
-          ],
-        },
-        { $set: { leaseUntil: until } },
-        { sort: { timestamp: 1, _id: 1 }, returnDocument: 'after' },
-      );
-      if (!doc) break;
-      claimedIds.push(doc._id as ObjectId);
-      claimed.push(messageFromDocument(doc));
+    // `null` also matches a missing field.
+    const claimable: Filter<Document> = {
+      direction: 'outbound',
+      status: 'pending',
+      $and: [
+        { $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: at } }] },
+        { $or: [{ leaseUntil: null }, { leaseUntil: { $lte: at } }] },
+      ],
+    };
+    const lease = { $set: { leaseUntil: until } };
+    const claimed: MessagePrimitives[] = [];
+    const passed: ObjectId[] = []; // claimed here, or found taken: not looked at again
+
+    if (this.guard.native) {
+      // One atomic findOneAndUpdate per message: a message is leased by exactly one caller even
+      // when several nodes claim at once.
+      while (claimed.length < max) {
+        const doc = await this.collection.findOneAndUpdate({ ...claimable, _id: { $nin: passed } }, lease, {
+          sort: { timestamp: 1, _id: 1 },
+          returnDocument: 'after',
+        });
+        if (!doc) break;
+        passed.push(doc._id as ObjectId);
+        claimed.push(messageFromDocument(doc));
+      }
+      return claimed;
     }
-    return claimed;
+
+    // Without atomic updates: pick candidates, then lease each under its document lock, checking
+    // again that it is still claimable. A message another writer holds right now is skipped.
+    while (claimed.length < max) {
+      const candidates = await this.collection
+        .find({ ...claimable, _id: { $nin: passed } }, { projection: { _id: 1 } })
+        .sort({ timestamp: 1, _id: 1 })
+        .limit(max - claimed.length)
+        .toArray();
+      if (candidates.length === 0) break;
+      for (const { _id } of candidates as { _id: ObjectId }[]) {
+        passed.push(_id);
+        const attempt = await this.guard.tryExclusive(COLLECTION, _id.toHexString(), () =>
+          this.collection.findOneAndUpdate({ ...claimable, _id }, lease, { returnDocument: 'after' }),
+        );
+        if (attempt.ran && attempt.value) claimed.push(messageFromDocument(attempt.value));
+      }
+    }
+    return claimed.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || (a.id < b.id ? -1 : 1));
   }
 
   countByConversation(conversationId: Id): Promise<number> {

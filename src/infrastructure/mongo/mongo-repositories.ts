@@ -48,12 +48,12 @@ export function createMongoRepositories(
   _log: IndexLogger,
 ): MongoRepositories {
   return {
-    agents: new MongoAgentRepository(db),
+    agents: new MongoAgentRepository(db, capabilities),
     customers: new MongoCustomerRepository(db, capabilities),
-    conversations: new MongoConversationRepository(db),
-    messages: new MongoMessageRepository(db),
-    tickets: new MongoTicketRepository(db),
-    sequences: new MongoSequenceRepository(db),
+    conversations: new MongoConversationRepository(db, capabilities),
+    messages: new MongoMessageRepository(db, capabilities),
+    tickets: new MongoTicketRepository(db, capabilities),
+    sequences: new MongoSequenceRepository(db, capabilities),
     settings: new MongoSettingsRepository(db),
     activity: new MongoActivityLogRepository(db),
     threads: new MongoConversationThreadRepository(db),

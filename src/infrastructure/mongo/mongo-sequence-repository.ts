@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { SequenceRepository } from '../../application/ports/repositories.js';
 import { ValidationError } from '../../domain/shared/errors.js';
 import { COLLECTIONS } from './indexes.js';
+import type { MongoCapabilities } from './mongo-client.js';
 import { isDuplicateKeyError, readDocument } from './mongo-common.js';
+import { type WriteGuard, writeGuardFor } from './write-guard.js';
 
 const COLLECTION = COLLECTIONS.counters;
 
@@ -12,9 +14,11 @@ const counterSchema = z.object({ _id: z.string(), value: z.number().int().positi
 /** Counters are `{ _id: <name>, value }` documents incremented atomically by `$inc`. */
 export class MongoSequenceRepository implements SequenceRepository {
   private readonly collection: Collection<{ _id: string; value: number }>;
+  private readonly guard: WriteGuard;
 
-  constructor(db: Db) {
+  constructor(db: Db, capabilities: Pick<MongoCapabilities, 'atomicUpdates'>) {
     this.collection = db.collection(COLLECTION);
+    this.guard = writeGuardFor(db, capabilities);
   }
 
   async next(key: string): Promise<number> {
@@ -25,10 +29,8 @@ export class MongoSequenceRepository implements SequenceRepository {
     // counter exists by then, so the retry increments it.
     for (let attempt = 0; ; attempt++) {
       try {
-        const doc = await this.collection.findOneAndUpdate(
-          { _id: key },
-          { $inc: { value: 1 } },
-          { upsert: true, returnDocument: 'after' },
+        const doc = await this.guard.exclusive(COLLECTION, key, () =>
+          this.collection.findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' }),
         );
         if (!doc) throw new Error(`counter ${key}: upsert returned no document`);
         return readDocument(COLLECTION, counterSchema, doc).value;

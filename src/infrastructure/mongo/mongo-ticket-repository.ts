@@ -14,6 +14,7 @@ import {
   type TicketPrimitives,
 } from '../../domain/ticket/ticket.types.js';
 import { COLLECTIONS } from './indexes.js';
+import type { MongoCapabilities } from './mongo-client.js';
 import {
   assertBoolean,
   assertSafeStrings,
@@ -32,6 +33,7 @@ import {
   zDate,
   zObjectId,
 } from './mongo-common.js';
+import { type WriteGuard, writeGuardFor } from './write-guard.js';
 
 const ENTITY = 'ticket';
 const COLLECTION = COLLECTIONS.tickets;
@@ -161,9 +163,11 @@ export function ticketFromDocument(doc: Document): TicketPrimitives {
 
 export class MongoTicketRepository implements TicketRepository {
   private readonly collection: Collection;
+  private readonly guard: WriteGuard;
 
-  constructor(db: Db) {
+  constructor(db: Db, capabilities: Pick<MongoCapabilities, 'atomicUpdates'>) {
     this.collection = db.collection(COLLECTION);
+    this.guard = writeGuardFor(db, capabilities);
   }
 
   private uniqueKeys(doc: Document): UniqueKey[] {
@@ -192,6 +196,7 @@ export class MongoTicketRepository implements TicketRepository {
     const doc = ticketToDocument(ticket);
     return updateVersioned({
       collection: this.collection,
+      guard: this.guard,
       entity: ENTITY,
       keys: KEYS,
       doc,
@@ -214,6 +219,10 @@ export class MongoTicketRepository implements TicketRepository {
     }
     if (filter.assignedAgent !== undefined) {
       clauses.push({ assignedAgent: toObjectId('assignedAgent', filter.assignedAgent) });
+    }
+    // `null` matches a missing field (and legacy explicit nulls).
+    if (filter.visibleTo !== undefined) {
+      clauses.push({ $or: [{ assignedAgent: toObjectId('visibleTo', filter.visibleTo) }, { assignedAgent: null }] });
     }
     if (filter.customerId !== undefined) clauses.push({ customerId: toObjectId('customerId', filter.customerId) });
     if (filter.conversationId !== undefined) {

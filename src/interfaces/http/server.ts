@@ -4,9 +4,9 @@
  * `server.fastify` before `listen()`, or as a plugin passed in `routes`.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import fastifyWebsocket from '@fastify/websocket';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import type { Authenticate } from '../../application/auth/authenticate.js';
@@ -48,7 +48,9 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
     // A proxy's request id is kept (when we trust proxies and it looks sane), else our own UUID.
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
-      return trustsProxy && typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      return trustsProxy && typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming)
+        ? incoming
+        : randomUUID();
     },
     routerOptions: { maxParamLength: 5000 }, // tRPC batch paths are long
     bodyLimit: config.http.bodyLimit,
@@ -76,7 +78,8 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
 
   // Fastify-level errors (bad JSON, body too large, thrown in a route): no stacks, no internals.
   fastify.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.status(status).send({
       error: status >= 500 ? 'Internal Server Error' : error.message,
@@ -92,7 +95,9 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
   fastify.get('/healthz', async () => ({ status: 'ok' }));
   fastify.get('/readyz', async (_request, reply) => {
     const ready = await readiness.check();
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', data: app.adapters.data });
+    return reply
+      .status(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'unavailable', data: app.adapters.data });
   });
   fastify.get('/metrics', async (_request, reply) => {
     return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -160,6 +165,8 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
 }
 
 /** Fastify's types take no hop count; proxy-addr's trust function does the same job. */
-function trustProxyOption(value: boolean | number | string[]): boolean | string[] | ((addr: string, hop: number) => boolean) {
+function trustProxyOption(
+  value: boolean | number | string[],
+): boolean | string[] | ((addr: string, hop: number) => boolean) {
   return typeof value === 'number' ? (_addr: string, hop: number) => hop < value : value;
 }

@@ -16,7 +16,7 @@
  * error is logged server-side (tRPC `onError`), never sent.
  */
 import { TRPCError } from '@trpc/server';
-import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import type { TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODE_NUMBER } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
 import { type DomainError, type DomainErrorKind, isDomainError } from '../../domain/shared/errors.js';
 
@@ -39,7 +39,8 @@ export function toTRPCError(error: unknown): TRPCError {
   if (cause instanceof ZodError) {
     return new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause });
   }
-  if (error instanceof TRPCError) return error;
+  // tRPC's own refusals (unknown procedure, parse error) and ones thrown on purpose keep their message.
+  if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') return error;
   return new TRPCError({
     code: 'INTERNAL_SERVER_ERROR',
     message: 'Internal server error',
@@ -84,15 +85,26 @@ function domainData(err: DomainError): Partial<CrmErrorData> {
   return data;
 }
 
+/** What the client receives as `error` (typed on the client through AppRouter). */
+export interface CrmErrorShape {
+  code: TRPC_ERROR_CODE_NUMBER;
+  message: string;
+  data: CrmErrorData;
+}
+
 /**
  * Builds the client-facing shape. Internal errors lose their message; tRPC's own errors
  * (unknown procedure, parse error) keep theirs; domain and zod errors add their details.
  */
 export function formatError(input: {
-  shape: { code: number; message: string; data: { code: TRPC_ERROR_CODE_KEY; httpStatus: number; path?: string } };
+  shape: {
+    code: TRPC_ERROR_CODE_NUMBER;
+    message: string;
+    data: { code: TRPC_ERROR_CODE_KEY; httpStatus: number; path?: string };
+  };
   error: TRPCError;
   requestId?: string;
-}): { code: number; message: string; data: CrmErrorData } {
+}): CrmErrorShape {
   const { shape, error, requestId } = input;
   const data: CrmErrorData = {
     code: shape.data.code,

@@ -41,7 +41,10 @@ export class LiveConnections {
     const connection: Connection = {
       socket,
       token,
-      timer: setTimeout(() => this.#close(agent.id, connection, 'session expired'), Math.min(delay, MAX_TIMER_MS)),
+      timer: setTimeout(
+        () => this.#close(agent.id, connection, 'session expired'),
+        Math.min(delay, MAX_TIMER_MS),
+      ),
     };
     connection.timer.unref();
     let set = this.#byAgent.get(agent.id);

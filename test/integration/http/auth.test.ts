@@ -10,8 +10,8 @@ import {
   createTRPCClient,
   createWSClient,
   httpBatchLink,
-  TRPCClientError,
   type TRPCClient,
+  TRPCClientError,
   wsLink,
 } from '@trpc/client';
 import { pino } from 'pino';
@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { EnsureFirstAdmin } from '../../../src/application/auth/ensure-first-admin.js';
 import { testConfig } from '../../../src/infrastructure/config.js';
-import { type App, buildApp } from '../../../src/infrastructure/container.js';
+import { type App, type BuildAppOptions, buildApp } from '../../../src/infrastructure/container.js';
 import { TOKENS } from '../../../src/infrastructure/tokens.js';
 import { createServer, type Server } from '../../../src/interfaces/http/server.js';
 import type { AppRouter } from '../../../src/interfaces/trpc/app-router.js';
@@ -34,9 +34,13 @@ interface Running {
   url: string;
 }
 
-async function start(overrides?: Parameters<typeof buildApp>[1]['overrides']): Promise<Running> {
+async function start(overrides?: BuildAppOptions['overrides']): Promise<Running> {
   const config = testConfig();
-  const app = await buildApp(config, { inMemory: true, logger: pino({ level: 'silent' }), ...(overrides ? { overrides } : {}) });
+  const app = await buildApp(config, {
+    inMemory: true,
+    logger: pino({ level: 'silent' }),
+    ...(overrides ? { overrides } : {}),
+  });
   await app.container.resolve<EnsureFirstAdmin>(TOKENS.EnsureFirstAdmin).execute(ADMIN);
   const server = await createServer(app);
   await app.start();
@@ -123,7 +127,11 @@ describe('HTTP server: auth over tRPC', () => {
 
   it('me without a token is UNAUTHORIZED', async () => {
     const err = await trpcError(httpClient(url).auth.me.query());
-    expect(err.data).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401, domainCode: 'AUTH.UNAUTHORIZED' });
+    expect(err.data).toMatchObject({
+      code: 'UNAUTHORIZED',
+      httpStatus: 401,
+      domainCode: 'AUTH.UNAUTHORIZED',
+    });
     expect(err.data?.requestId).toMatch(UUID);
   });
 
@@ -138,7 +146,9 @@ describe('HTTP server: auth over tRPC', () => {
   it('a bad input is BAD_REQUEST with zod issues and no stack trace in the body', async () => {
     const err = await trpcError(httpClient(url).auth.login.mutate({ email: 'not-an-email', password: '' }));
     expect(err.data?.code).toBe('BAD_REQUEST');
-    expect(err.data?.zodIssues?.map((i) => i.path)).toEqual(expect.arrayContaining([['email'], ['password']]));
+    expect(err.data?.zodIssues?.map((i) => i.path)).toEqual(
+      expect.arrayContaining([['email'], ['password']]),
+    );
 
     const res = await fetch(`${url}/trpc/auth.login`, {
       method: 'POST',
@@ -164,7 +174,8 @@ describe('HTTP server: auth over tRPC', () => {
   it('repeated failures are TOO_MANY_REQUESTS with retryAfterSeconds and a Retry-After header', async () => {
     const client = httpClient(url);
     const email = 'locked@example.com';
-    for (let i = 0; i < 5; i++) await client.auth.login.mutate({ email, password: `wrong password ${i}` }).catch(() => {});
+    for (let i = 0; i < 5; i++)
+      await client.auth.login.mutate({ email, password: `wrong password ${i}` }).catch(() => {});
 
     const err = await trpcError(client.auth.login.mutate({ email, password: 'wrong password 6' }));
     expect(err.data).toMatchObject({ code: 'TOO_MANY_REQUESTS', domainCode: 'AUTH.RATE_LIMITED' });
@@ -196,7 +207,10 @@ describe('HTTP server: auth over tRPC', () => {
     await expect(client.auth.me.query()).resolves.toHaveProperty('agent.email', ADMIN.email);
 
     // Put the password back for the other tests.
-    await client.auth.changePassword.mutate({ currentPassword: 'another admin password', newPassword: ADMIN.password });
+    await client.auth.changePassword.mutate({
+      currentPassword: 'another admin password',
+      newPassword: ADMIN.password,
+    });
   });
 
   it('websocket: authenticates with connectionParams.token and is closed (4001) when the session ends', async () => {
@@ -316,10 +330,17 @@ describe('entry point (src/main.ts)', () => {
   }
 
   it('prints one line per bad variable and exits 1', async () => {
-    const { child, out } = run({ PORT: 'abc', LOG_LEVEL: 'loud', ADMIN_PASSWORD: 'short', ADMIN_EMAIL: 'a@b.co' });
+    const { child, out } = run({
+      PORT: 'abc',
+      LOG_LEVEL: 'loud',
+      ADMIN_PASSWORD: 'short',
+      ADMIN_EMAIL: 'a@b.co',
+    });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
-    const lines = out().stderr.split('\n').filter((l) => /^\s+[A-Z_]+: /.test(l));
+    const lines = out()
+      .stderr.split('\n')
+      .filter((l) => /^\s+[A-Z_]+: /.test(l));
     expect(lines.map((l) => l.trim().split(':')[0]).sort()).toEqual(['ADMIN_PASSWORD', 'LOG_LEVEL', 'PORT']);
     expect(out().stderr).not.toContain('short'); // secret values are not echoed
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ChangePassword } from '../../../application/auth/change-password.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../../application/auth/auth-errors.js';
+import type { ChangePassword } from '../../../application/auth/change-password.js';
 import type { Login } from '../../../application/auth/login.js';
 import type { Logout } from '../../../application/auth/logout.js';
 import { TOKENS } from '../../../infrastructure/tokens.js';
@@ -23,9 +23,11 @@ const origin = (ctx: { ip: string; userAgent?: string }) => ({
 
 export const authRouter = router({
   /** E-mail + password → `{ token, expiresAt, agent }`. Send the token as `Authorization: Bearer` (HTTP) or `connectionParams.token` (ws). */
-  login: publicProcedure.input(loginInput).mutation(({ ctx, input }) =>
-    ctx.container.resolve<Login>(TOKENS.Login).execute({ ...input, ...origin(ctx) }),
-  ),
+  login: publicProcedure
+    .input(loginInput)
+    .mutation(({ ctx, input }) =>
+      ctx.container.resolve<Login>(TOKENS.Login).execute({ ...input, ...origin(ctx) }),
+    ),
 
   /** Ends the current session (idempotent). */
   logout: authedProcedure.mutation(async ({ ctx }) => {
@@ -41,9 +43,11 @@ export const authRouter = router({
   })),
 
   /** Ends every session of the agent and returns a fresh one for the caller. */
-  changePassword: authedProcedure.input(changePasswordInput).mutation(({ ctx, input }) =>
-    ctx.container
-      .resolve<ChangePassword>(TOKENS.ChangePassword)
-      .execute({ agentId: ctx.agent.id, ...input, ...origin(ctx) }),
-  ),
+  changePassword: authedProcedure
+    .input(changePasswordInput)
+    .mutation(({ ctx, input }) =>
+      ctx.container
+        .resolve<ChangePassword>(TOKENS.ChangePassword)
+        .execute({ agentId: ctx.agent.id, ...input, ...origin(ctx) }),
+    ),
 });

@@ -103,7 +103,12 @@ export function authFixture() {
     ),
     /** Stores an agent whose password is `password` (default PASSWORD). */
     async givenAgent(
-      options: { email?: string; password?: string; inactive?: boolean; role?: 'admin' | 'supervisor' | 'agent' } = {},
+      options: {
+        email?: string;
+        password?: string;
+        inactive?: boolean;
+        role?: 'admin' | 'supervisor' | 'agent';
+      } = {},
     ): Promise<AgentPrimitives> {
       let builder = anAgent().withEmail(options.email ?? `ana.${ids.next()}@example.com`);
       if (options.role) builder = builder.withRole(options.role);

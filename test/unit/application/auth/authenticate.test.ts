@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { UnauthorizedError } from '../../../../src/domain/shared/errors.js';
 import { ROLE_PERMISSIONS } from '../../../../src/domain/authorization/role-permissions.js';
+import { UnauthorizedError } from '../../../../src/domain/shared/errors.js';
 import { hashToken } from '../../../../src/infrastructure/crypto/token.js';
 import { type AuthFixture, authFixture, PASSWORD, rejectionOf, SESSION_TTL_MS } from './auth-fixture.js';
 

@@ -21,16 +21,24 @@ describe('ChangePassword', () => {
       newPassword: NEW_PASSWORD,
     });
 
-    await expect(fx.authenticate.execute(laptop.token)).rejects.toMatchObject({ code: 'AUTH.SESSION_INVALID' });
-    await expect(fx.authenticate.execute(phone.token)).rejects.toMatchObject({ code: 'AUTH.SESSION_INVALID' });
+    await expect(fx.authenticate.execute(laptop.token)).rejects.toMatchObject({
+      code: 'AUTH.SESSION_INVALID',
+    });
+    await expect(fx.authenticate.execute(phone.token)).rejects.toMatchObject({
+      code: 'AUTH.SESSION_INVALID',
+    });
     await expect(fx.authenticate.execute(fresh.token)).resolves.toHaveProperty('id', ana.id);
 
     await expect(fx.login.execute({ email: 'ana@example.com', password: PASSWORD })).rejects.toMatchObject({
       code: 'AUTH.INVALID_CREDENTIALS',
     });
-    await expect(fx.login.execute({ email: 'ana@example.com', password: NEW_PASSWORD })).resolves.toHaveProperty('token');
+    await expect(
+      fx.login.execute({ email: 'ana@example.com', password: NEW_PASSWORD }),
+    ).resolves.toHaveProperty('token');
 
-    expect(fx.published.map((e) => e.type)).toEqual(expect.arrayContaining(['agent.updated', 'agent.sessions_revoked']));
+    expect(fx.published.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['agent.updated', 'agent.sessions_revoked']),
+    );
     expect(fx.published.find((e) => e.type === 'agent.sessions_revoked')?.payload).toEqual({
       agentId: ana.id,
       reason: 'password_changed',
@@ -39,7 +47,11 @@ describe('ChangePassword', () => {
 
   it('audits the change without the hashes', async () => {
     const ana = await fx.givenAgent({ email: 'ana@example.com' });
-    await fx.changePassword.execute({ agentId: ana.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    await fx.changePassword.execute({
+      agentId: ana.id,
+      currentPassword: PASSWORD,
+      newPassword: NEW_PASSWORD,
+    });
     const log = await fx.activity.listByEntity('agent', ana.id, { limit: 10 });
     const entry = log.items.find((e) => e.details.reason === 'password_changed')!;
     expect(entry.details.changes).toEqual(['passwordHash']);
@@ -51,7 +63,11 @@ describe('ChangePassword', () => {
     const { token } = await fx.login.execute({ email: 'ana@example.com', password: PASSWORD });
 
     const err = await rejectionOf(
-      fx.changePassword.execute({ agentId: ana.id, currentPassword: 'not my password', newPassword: NEW_PASSWORD }),
+      fx.changePassword.execute({
+        agentId: ana.id,
+        currentPassword: 'not my password',
+        newPassword: NEW_PASSWORD,
+      }),
     );
     expect(err).toBeInstanceOf(ValidationError);
     expect(err).toMatchObject({ code: 'AUTH.WRONG_PASSWORD', field: 'currentPassword' });

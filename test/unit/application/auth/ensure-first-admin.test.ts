@@ -32,14 +32,19 @@ describe('EnsureFirstAdmin', () => {
 
   it('does nothing when any agent already exists', async () => {
     await fx.givenAgent({ email: 'ana@example.com' });
-    await expect(fx.ensureFirstAdmin.execute({ email: 'boss@example.com', password: 'a long admin password' })).resolves.toEqual({
+    await expect(
+      fx.ensureFirstAdmin.execute({ email: 'boss@example.com', password: 'a long admin password' }),
+    ).resolves.toEqual({
       created: false,
     });
     expect(await fx.agents.findByEmail('boss@example.com')).toBeNull();
   });
 
   it('uses ADMIN_EMAIL / ADMIN_PASSWORD when given (and returns no password)', async () => {
-    const result = await fx.ensureFirstAdmin.execute({ email: 'Boss@Example.com', password: 'a long admin password' });
+    const result = await fx.ensureFirstAdmin.execute({
+      email: 'Boss@Example.com',
+      password: 'a long admin password',
+    });
     expect(result).toEqual({ created: true, agentId: expect.any(String), email: 'boss@example.com' });
     await expect(
       fx.login.execute({ email: 'boss@example.com', password: 'a long admin password' }),
@@ -47,7 +52,9 @@ describe('EnsureFirstAdmin', () => {
   });
 
   it('refuses an ADMIN_PASSWORD shorter than 12 characters', async () => {
-    await expect(fx.ensureFirstAdmin.execute({ email: 'boss@example.com', password: 'too-short' })).rejects.toMatchObject({
+    await expect(
+      fx.ensureFirstAdmin.execute({ email: 'boss@example.com', password: 'too-short' }),
+    ).rejects.toMatchObject({
       code: 'AUTH.PASSWORD_TOO_SHORT',
     });
     expect(await fx.agents.count()).toBe(0);

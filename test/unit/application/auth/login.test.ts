@@ -29,26 +29,42 @@ describe('Login', () => {
     expect((await fx.agents.findById(stored.id))?.lastLogin).toEqual(fx.clock.now());
     const log = await fx.activity.listByEntity('agent', stored.id, { limit: 10 });
     expect(log.items).toEqual([
-      expect.objectContaining({ action: 'updated', performedBy: stored.id, details: expect.objectContaining({ reason: 'login', changes: ['lastLogin'] }) }),
+      expect.objectContaining({
+        action: 'updated',
+        performedBy: stored.id,
+        details: expect.objectContaining({ reason: 'login', changes: ['lastLogin'] }),
+      }),
     ]);
   });
 
   it('matches the e-mail case-insensitively and ignores surrounding spaces', async () => {
     await fx.givenAgent({ email: 'ana@example.com' });
-    await expect(fx.login.execute({ email: '  Ana@Example.COM ', password: PASSWORD })).resolves.toHaveProperty('token');
+    await expect(
+      fx.login.execute({ email: '  Ana@Example.COM ', password: PASSWORD }),
+    ).resolves.toHaveProperty('token');
   });
 
   it('answers the same error for an unknown e-mail, a wrong password and a deactivated agent', async () => {
     await fx.givenAgent({ email: 'ana@example.com' });
     await fx.givenAgent({ email: 'off@example.com', inactive: true });
 
-    const unknown = await rejectionOf(fx.login.execute({ email: 'nobody@example.com', password: PASSWORD, ip: '1.1.1.1' }));
-    const wrong = await rejectionOf(fx.login.execute({ email: 'ana@example.com', password: 'wrong password!!', ip: '1.1.1.2' }));
-    const inactive = await rejectionOf(fx.login.execute({ email: 'off@example.com', password: PASSWORD, ip: '1.1.1.3' }));
+    const unknown = await rejectionOf(
+      fx.login.execute({ email: 'nobody@example.com', password: PASSWORD, ip: '1.1.1.1' }),
+    );
+    const wrong = await rejectionOf(
+      fx.login.execute({ email: 'ana@example.com', password: 'wrong password!!', ip: '1.1.1.2' }),
+    );
+    const inactive = await rejectionOf(
+      fx.login.execute({ email: 'off@example.com', password: PASSWORD, ip: '1.1.1.3' }),
+    );
 
     for (const err of [unknown, wrong, inactive]) {
       expect(err).toBeInstanceOf(UnauthorizedError);
-      expect(err).toMatchObject({ code: 'AUTH.INVALID_CREDENTIALS', message: 'Invalid email or password', details: {} });
+      expect(err).toMatchObject({
+        code: 'AUTH.INVALID_CREDENTIALS',
+        message: 'Invalid email or password',
+        details: {},
+      });
     }
   });
 
@@ -80,51 +96,69 @@ describe('Login', () => {
         expect(err).toBeInstanceOf(UnauthorizedError);
       }
       fx.clock.advance(MINUTE);
-      const locked = await rejectionOf(fx.login.execute({ email: 'ana@example.com', password: PASSWORD, ip: '10.9.9.9' }));
+      const locked = await rejectionOf(
+        fx.login.execute({ email: 'ana@example.com', password: PASSWORD, ip: '10.9.9.9' }),
+      );
       expect(locked).toBeInstanceOf(RateLimitedError);
       expect(locked).toMatchObject({ code: 'AUTH.RATE_LIMITED', retryAfterSeconds: 14 * 60 });
 
       fx.clock.advance(14 * MINUTE);
-      await expect(fx.login.execute({ email: 'ana@example.com', password: PASSWORD })).resolves.toHaveProperty('token');
+      await expect(
+        fx.login.execute({ email: 'ana@example.com', password: PASSWORD }),
+      ).resolves.toHaveProperty('token');
     });
 
     it('does not verify the password while the account is locked', async () => {
       await fx.givenAgent({ email: 'ana@example.com' });
-      for (let i = 0; i < 5; i++) await fx.login.execute({ email: 'ana@example.com', password: 'nope-nope-nope' }).catch(() => {});
+      for (let i = 0; i < 5; i++)
+        await fx.login.execute({ email: 'ana@example.com', password: 'nope-nope-nope' }).catch(() => {});
       const before = fx.hasher.verifyCalls.length;
       await fx.login.execute({ email: 'ana@example.com', password: PASSWORD }).catch(() => {});
       expect(fx.hasher.verifyCalls.length).toBe(before);
     });
 
     it('locks unknown e-mails the same way (no hint that the account does not exist)', async () => {
-      for (let i = 0; i < 5; i++) await fx.login.execute({ email: 'ghost@example.com', password: 'nope-nope-nope' }).catch(() => {});
-      await expect(fx.login.execute({ email: 'ghost@example.com', password: 'nope-nope-nope' })).rejects.toBeInstanceOf(
-        RateLimitedError,
-      );
+      for (let i = 0; i < 5; i++)
+        await fx.login.execute({ email: 'ghost@example.com', password: 'nope-nope-nope' }).catch(() => {});
+      await expect(
+        fx.login.execute({ email: 'ghost@example.com', password: 'nope-nope-nope' }),
+      ).rejects.toBeInstanceOf(RateLimitedError);
     });
 
     it('forgets failures older than the 15-minute window', async () => {
       await fx.givenAgent({ email: 'ana@example.com' });
-      for (let i = 0; i < 4; i++) await fx.login.execute({ email: 'ana@example.com', password: 'nope-nope-nope' }).catch(() => {});
+      for (let i = 0; i < 4; i++)
+        await fx.login.execute({ email: 'ana@example.com', password: 'nope-nope-nope' }).catch(() => {});
       fx.clock.advance(16 * MINUTE);
-      for (let i = 0; i < 4; i++) await fx.login.execute({ email: 'ana@example.com', password: 'nope-nope-nope' }).catch(() => {});
-      await expect(fx.login.execute({ email: 'ana@example.com', password: PASSWORD })).resolves.toHaveProperty('token');
+      for (let i = 0; i < 4; i++)
+        await fx.login.execute({ email: 'ana@example.com', password: 'nope-nope-nope' }).catch(() => {});
+      await expect(
+        fx.login.execute({ email: 'ana@example.com', password: PASSWORD }),
+      ).resolves.toHaveProperty('token');
     });
 
     it('resets the account counter on success', async () => {
       await fx.givenAgent({ email: 'ana@example.com' });
-      for (let i = 0; i < 4; i++) await fx.login.execute({ email: 'ana@example.com', password: 'nope-nope-nope' }).catch(() => {});
+      for (let i = 0; i < 4; i++)
+        await fx.login.execute({ email: 'ana@example.com', password: 'nope-nope-nope' }).catch(() => {});
       await fx.login.execute({ email: 'ana@example.com', password: PASSWORD });
-      for (let i = 0; i < 4; i++) await fx.login.execute({ email: 'ana@example.com', password: 'nope-nope-nope' }).catch(() => {});
-      await expect(fx.login.execute({ email: 'ana@example.com', password: PASSWORD })).resolves.toHaveProperty('token');
+      for (let i = 0; i < 4; i++)
+        await fx.login.execute({ email: 'ana@example.com', password: 'nope-nope-nope' }).catch(() => {});
+      await expect(
+        fx.login.execute({ email: 'ana@example.com', password: PASSWORD }),
+      ).resolves.toHaveProperty('token');
     });
 
     it('locks an IP address after 20 failures across accounts, and only that address', async () => {
       await fx.givenAgent({ email: 'ana@example.com' });
       for (let i = 0; i < 20; i++) {
-        await fx.login.execute({ email: `user${i}@example.com`, password: 'nope-nope-nope', ip: '203.0.113.7' }).catch(() => {});
+        await fx.login
+          .execute({ email: `user${i}@example.com`, password: 'nope-nope-nope', ip: '203.0.113.7' })
+          .catch(() => {});
       }
-      const err = await rejectionOf(fx.login.execute({ email: 'ana@example.com', password: PASSWORD, ip: '203.0.113.7' }));
+      const err = await rejectionOf(
+        fx.login.execute({ email: 'ana@example.com', password: PASSWORD, ip: '203.0.113.7' }),
+      );
       expect(err).toBeInstanceOf(RateLimitedError);
       expect((err as RateLimitedError).retryAfterSeconds).toBe(15 * 60);
 

@@ -15,7 +15,9 @@ describe('Logout', () => {
 
     await fx.logout.execute({ token: first.token, ip: '10.0.0.1' });
 
-    await expect(fx.authenticate.execute(first.token)).rejects.toMatchObject({ code: 'AUTH.SESSION_INVALID' });
+    await expect(fx.authenticate.execute(first.token)).rejects.toMatchObject({
+      code: 'AUTH.SESSION_INVALID',
+    });
     await expect(fx.authenticate.execute(second.token)).resolves.toHaveProperty('id', ana.id);
     expect(fx.published.filter((e) => e.type === 'agent.sessions_revoked')).toEqual([
       expect.objectContaining({

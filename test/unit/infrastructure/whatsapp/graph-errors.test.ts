@@ -70,7 +70,10 @@ describe('classifyGraphError: the table', () => {
   });
 
   it('131047 says to use a template, with the details from error_data', () => {
-    const c = classifyGraphError(400, body(131047, 'Message failed to send because more than 24 hours have passed'));
+    const c = classifyGraphError(
+      400,
+      body(131047, 'Message failed to send because more than 24 hours have passed'),
+    );
     expect(c).toMatchObject({
       retryable: false,
       code: 131047,
@@ -99,8 +102,10 @@ describe('classifyGraphError: the table', () => {
   });
 
   it('no Graph body at all: 429, 408 and 5xx are retryable, other statuses are not', () => {
-    for (const s of [429, 408, 500, 502, 503, 504]) expect(classifyGraphError(s, '<html>busy</html>').retryable, String(s)).toBe(true);
-    for (const s of [400, 401, 403, 404, 413]) expect(classifyGraphError(s, undefined).retryable, String(s)).toBe(false);
+    for (const s of [429, 408, 500, 502, 503, 504])
+      expect(classifyGraphError(s, '<html>busy</html>').retryable, String(s)).toBe(true);
+    for (const s of [400, 401, 403, 404, 413])
+      expect(classifyGraphError(s, undefined).retryable, String(s)).toBe(false);
     const c = classifyGraphError(502, 'Bad gateway');
     expect(c.title).toBe('HTTP 502');
     expect(c.code).toBeUndefined();
@@ -111,7 +116,9 @@ describe('classifyGraphError: the table', () => {
     expect(classifyGraphError(400, body(131056), '30').retryAfterMs).toBe(30_000);
     expect(classifyGraphError(400, body(131056), '1').retryAfterMs).toBe(6_000);
     const now = Date.UTC(2026, 0, 1, 12, 0, 0);
-    expect(classifyGraphError(503, undefined, 'Thu, 01 Jan 2026 12:00:20 GMT', now).retryAfterMs).toBe(20_000);
+    expect(classifyGraphError(503, undefined, 'Thu, 01 Jan 2026 12:00:20 GMT', now).retryAfterMs).toBe(
+      20_000,
+    );
     expect(classifyGraphError(400, body(100), '10').retryAfterMs).toBeUndefined();
   });
 

@@ -9,7 +9,9 @@ import {
 
 const head = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '15551234567' };
 const build = (content: OutboundContent, replyTo?: string) =>
-  buildMessageBody(replyTo === undefined ? { to: '+1 555 123-4567', content } : { to: '+15551234567', content, replyTo });
+  buildMessageBody(
+    replyTo === undefined ? { to: '+1 555 123-4567', content } : { to: '+15551234567', content, replyTo },
+  );
 const invalid = (content: OutboundContent, field: string) => {
   try {
     build(content);
@@ -29,11 +31,15 @@ describe('buildMessageBody: exact Cloud API JSON', () => {
       type: 'text',
       text: { preview_url: false, body: 'Hello https://x.example' },
     });
-    expect(build({ type: 'text', body: 'x', previewUrl: true })).toMatchObject({ text: { preview_url: true, body: 'x' } });
+    expect(build({ type: 'text', body: 'x', previewUrl: true })).toMatchObject({
+      text: { preview_url: true, body: 'x' },
+    });
   });
 
   it('template with body parameters; no components when there are none', () => {
-    expect(build({ type: 'template', name: 'order_update', language: 'en_US', parameters: ['Ann', '#42'] })).toEqual({
+    expect(
+      build({ type: 'template', name: 'order_update', language: 'en_US', parameters: ['Ann', '#42'] }),
+    ).toEqual({
       ...head,
       type: 'template',
       template: {
@@ -63,7 +69,9 @@ describe('buildMessageBody: exact Cloud API JSON', () => {
       type: 'image',
       image: { link: 'https://cdn.example/a.jpg', caption: 'A cat' },
     });
-    expect(build({ type: 'document', link: 'https://cdn.example/b.pdf', caption: 'Bill', filename: 'bill.pdf' })).toEqual({
+    expect(
+      build({ type: 'document', link: 'https://cdn.example/b.pdf', caption: 'Bill', filename: 'bill.pdf' }),
+    ).toEqual({
       ...head,
       type: 'document',
       document: { link: 'https://cdn.example/b.pdf', caption: 'Bill', filename: 'bill.pdf' },
@@ -81,7 +89,9 @@ describe('buildMessageBody: exact Cloud API JSON', () => {
   });
 
   it('location', () => {
-    expect(build({ type: 'location', latitude: 37.46, longitude: -122.21, name: 'HQ', address: '1 Hacker Way' })).toEqual({
+    expect(
+      build({ type: 'location', latitude: 37.46, longitude: -122.21, name: 'HQ', address: '1 Hacker Way' }),
+    ).toEqual({
       ...head,
       type: 'location',
       location: { latitude: 37.46, longitude: -122.21, name: 'HQ', address: '1 Hacker Way' },
@@ -152,7 +162,11 @@ describe('buildMessageBody: exact Cloud API JSON', () => {
   });
 
   it('read receipt, optionally with the typing indicator', () => {
-    expect(buildReadReceiptBody('wamid.IN')).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.IN' });
+    expect(buildReadReceiptBody('wamid.IN')).toEqual({
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: 'wamid.IN',
+    });
     expect(buildReadReceiptBody('wamid.IN', { typing: true })).toEqual({
       messaging_product: 'whatsapp',
       status: 'read',
@@ -180,8 +194,14 @@ describe('buildMessageBody: refuses what WhatsApp would refuse (final errors)', 
     invalid({ type: 'template', name: 'Order Update', language: 'en', parameters: [] }, 'template.name');
     invalid({ type: 'template', name: 'x', language: 'english', parameters: [] }, 'template.language');
     invalid({ type: 'template', name: 'x', language: 'en', parameters: [''] }, 'template.parameters[0]');
-    invalid({ type: 'template', name: 'x', language: 'en', parameters: ['ok', 'two\nlines'] }, 'template.parameters[1]');
-    invalid({ type: 'template', name: 'x', language: 'en', parameters: ['a     b'] }, 'template.parameters[0]');
+    invalid(
+      { type: 'template', name: 'x', language: 'en', parameters: ['ok', 'two\nlines'] },
+      'template.parameters[1]',
+    );
+    invalid(
+      { type: 'template', name: 'x', language: 'en', parameters: ['a     b'] },
+      'template.parameters[0]',
+    );
   });
 
   it('media: non-http links, audio captions, long captions', () => {
@@ -201,38 +221,87 @@ describe('buildMessageBody: refuses what WhatsApp would refuse (final errors)', 
       Array.from({ length: n }, (_, i) => ({ id: `id${i}`, title: title(i) }));
     invalid({ type: 'interactive', kind: 'button', body: 'x', buttons: [] }, 'interactive.buttons');
     invalid({ type: 'interactive', kind: 'button', body: 'x', buttons: b(4) }, 'interactive.buttons');
-    invalid({ type: 'interactive', kind: 'button', body: 'x', buttons: b(1, () => 't'.repeat(21)) }, 'interactive.buttons[0].title');
-    invalid({ type: 'interactive', kind: 'button', body: 'x', buttons: b(2, () => 'same') }, 'interactive.buttons');
+    invalid(
+      { type: 'interactive', kind: 'button', body: 'x', buttons: b(1, () => 't'.repeat(21)) },
+      'interactive.buttons[0].title',
+    );
+    invalid(
+      { type: 'interactive', kind: 'button', body: 'x', buttons: b(2, () => 'same') },
+      'interactive.buttons',
+    );
     invalid({ type: 'interactive', kind: 'button', body: '', buttons: b(1) }, 'interactive.body');
   });
 
   it('lists: button text required, at most 10 rows, titles for several sections, row limits', () => {
-    const rows = (n: number, prefix = 'r') => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, title: `Row ${i}` }));
-    invalid({ type: 'interactive', kind: 'list', body: 'x', sections: [{ rows: rows(1) }] }, 'interactive.buttonText');
+    const rows = (n: number, prefix = 'r') =>
+      Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, title: `Row ${i}` }));
     invalid(
-      { type: 'interactive', kind: 'list', body: 'x', buttonText: 'Go', sections: [{ title: 'A', rows: rows(6, 'a') }, { title: 'B', rows: rows(5, 'b') }] },
+      { type: 'interactive', kind: 'list', body: 'x', sections: [{ rows: rows(1) }] },
+      'interactive.buttonText',
+    );
+    invalid(
+      {
+        type: 'interactive',
+        kind: 'list',
+        body: 'x',
+        buttonText: 'Go',
+        sections: [
+          { title: 'A', rows: rows(6, 'a') },
+          { title: 'B', rows: rows(5, 'b') },
+        ],
+      },
       'interactive.sections',
     );
     invalid(
-      { type: 'interactive', kind: 'list', body: 'x', buttonText: 'Go', sections: [{ rows: rows(1, 'a') }, { title: 'B', rows: rows(1, 'b') }] },
+      {
+        type: 'interactive',
+        kind: 'list',
+        body: 'x',
+        buttonText: 'Go',
+        sections: [{ rows: rows(1, 'a') }, { title: 'B', rows: rows(1, 'b') }],
+      },
       'interactive.sections[0].title',
     );
     invalid(
-      { type: 'interactive', kind: 'list', body: 'x', buttonText: 'Go', sections: [{ rows: [{ id: 'a', title: 't'.repeat(25) }] }] },
+      {
+        type: 'interactive',
+        kind: 'list',
+        body: 'x',
+        buttonText: 'Go',
+        sections: [{ rows: [{ id: 'a', title: 't'.repeat(25) }] }],
+      },
       'interactive.sections[0].rows[0].title',
     );
     invalid(
-      { type: 'interactive', kind: 'list', body: 'x', buttonText: 'Go', sections: [{ rows: [{ id: 'a', title: 't', description: 'd'.repeat(73) }] }] },
+      {
+        type: 'interactive',
+        kind: 'list',
+        body: 'x',
+        buttonText: 'Go',
+        sections: [{ rows: [{ id: 'a', title: 't', description: 'd'.repeat(73) }] }],
+      },
       'interactive.sections[0].rows[0].description',
     );
-    invalid({ type: 'interactive', kind: 'list', body: 'x', buttonText: 'Go', sections: [{ rows: [...rows(1), ...rows(1)] }] }, 'interactive.sections.rows');
-    invalid({ type: 'interactive', kind: 'list', body: 'x', buttonText: 'Go', sections: [] }, 'interactive.sections');
+    invalid(
+      {
+        type: 'interactive',
+        kind: 'list',
+        body: 'x',
+        buttonText: 'Go',
+        sections: [{ rows: [...rows(1), ...rows(1)] }],
+      },
+      'interactive.sections.rows',
+    );
+    invalid(
+      { type: 'interactive', kind: 'list', body: 'x', buttonText: 'Go', sections: [] },
+      'interactive.sections',
+    );
   });
 
   it('an unknown content type and an empty replyTo', () => {
     invalid({ type: 'sticker', link: 'x' } as unknown as OutboundContent, 'type');
-    expect(() => buildMessageBody({ to: '15551234567', content: { type: 'text', body: 'x' }, replyTo: ' ' })).toThrow(
-      InvalidOutboundContentError,
-    );
+    expect(() =>
+      buildMessageBody({ to: '15551234567', content: { type: 'text', body: 'x' }, replyTo: ' ' }),
+    ).toThrow(InvalidOutboundContentError);
   });
 });

@@ -8,7 +8,8 @@ import {
   shouldRetry,
 } from '../../../../src/infrastructure/whatsapp/retry-policy.js';
 
-const retryable = (retryAfterMs?: number) => new WhatsAppSendError('busy', true, 130429, 'Rate limit hit', retryAfterMs);
+const retryable = (retryAfterMs?: number) =>
+  new WhatsAppSendError('busy', true, 130429, 'Rate limit hit', retryAfterMs);
 const final = new WhatsAppSendError('no', false, 131047, 'Re-engagement message');
 const almostOne = () => 0.999_999_999;
 
@@ -37,7 +38,9 @@ describe('nextAttemptDelay', () => {
   });
 
   it('clamps an absurd retryAfterMs to one hour', () => {
-    expect(nextAttemptDelay(1, retryable(7 * 24 * 3_600_000), () => 0)).toBe(DEFAULT_RETRY_POLICY.maxRetryAfterMs);
+    expect(nextAttemptDelay(1, retryable(7 * 24 * 3_600_000), () => 0)).toBe(
+      DEFAULT_RETRY_POLICY.maxRetryAfterMs,
+    );
   });
 
   it('survives bad inputs: attempt 0 / NaN behave as the first attempt; random out of range is clamped', () => {
@@ -57,7 +60,8 @@ describe('nextAttemptDelay', () => {
 describe('shouldRetry', () => {
   it('retries retryable WhatsApp errors until the attempts are used up', () => {
     expect(MAX_SEND_ATTEMPTS).toBe(8);
-    for (let attempt = 1; attempt < MAX_SEND_ATTEMPTS; attempt++) expect(shouldRetry(retryable(), attempt)).toBe(true);
+    for (let attempt = 1; attempt < MAX_SEND_ATTEMPTS; attempt++)
+      expect(shouldRetry(retryable(), attempt)).toBe(true);
     expect(shouldRetry(retryable(), MAX_SEND_ATTEMPTS)).toBe(false);
   });
 

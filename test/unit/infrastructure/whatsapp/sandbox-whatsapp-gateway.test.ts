@@ -7,8 +7,16 @@ describe('SandboxWhatsAppGateway', () => {
   it('records what would be sent, with the Cloud API body, and returns distinct wamid.SANDBOX ids', async () => {
     const now = new Date('2026-03-01T10:00:00Z');
     const sandbox = new SandboxWhatsAppGateway({ now: () => now });
-    const a = await sandbox.send({ to: '+15551234567', content: { type: 'text', body: 'Hello' }, replyTo: 'wamid.IN' });
-    const b = await sandbox.send({ phoneNumberId: 'PN-2', to: '15557654321', content: { type: 'text', body: 'Bye' } });
+    const a = await sandbox.send({
+      to: '+15551234567',
+      content: { type: 'text', body: 'Hello' },
+      replyTo: 'wamid.IN',
+    });
+    const b = await sandbox.send({
+      phoneNumberId: 'PN-2',
+      to: '15557654321',
+      content: { type: 'text', body: 'Bye' },
+    });
     expect(a.whatsappMessageId).toMatch(/^wamid\.SANDBOX[0-9A-F]{24}$/);
     expect(b.whatsappMessageId).not.toBe(a.whatsappMessageId);
     expect(sandbox.sent).toHaveLength(2);
@@ -32,9 +40,9 @@ describe('SandboxWhatsAppGateway', () => {
 
   it('refuses content the real API would refuse, and records nothing', async () => {
     const sandbox = new SandboxWhatsAppGateway();
-    await expect(sandbox.send({ to: '15551234567', content: { type: 'text', body: '' } })).rejects.toBeInstanceOf(
-      InvalidOutboundContentError,
-    );
+    await expect(
+      sandbox.send({ to: '15551234567', content: { type: 'text', body: '' } }),
+    ).rejects.toBeInstanceOf(InvalidOutboundContentError);
     expect(sandbox.sent).toEqual([]);
   });
 
@@ -60,15 +68,20 @@ describe('SandboxWhatsAppGateway', () => {
     const sandbox = new SandboxWhatsAppGateway();
     const busy = new WhatsAppSendError('busy', true, 130429);
     sandbox.failNextSends(busy);
-    await expect(sandbox.send({ to: '15551234567', content: { type: 'text', body: 'x' } })).rejects.toBe(busy);
-    await expect(sandbox.send({ to: '15551234567', content: { type: 'text', body: 'x' } })).resolves.toBeDefined();
+    await expect(sandbox.send({ to: '15551234567', content: { type: 'text', body: 'x' } })).rejects.toBe(
+      busy,
+    );
+    await expect(
+      sandbox.send({ to: '15551234567', content: { type: 'text', body: 'x' } }),
+    ).resolves.toBeDefined();
     expect(sandbox.sent).toHaveLength(1);
   });
 
   it('keeps only the last `capacity` records', async () => {
     let n = 0;
     const sandbox = new SandboxWhatsAppGateway({ capacity: 2, newMessageId: () => `wamid.SANDBOX${++n}` });
-    for (let i = 0; i < 3; i++) await sandbox.send({ to: '15551234567', content: { type: 'text', body: `m${i}` } });
+    for (let i = 0; i < 3; i++)
+      await sandbox.send({ to: '15551234567', content: { type: 'text', body: `m${i}` } });
     expect(sandbox.sent.map((s) => s.whatsappMessageId)).toEqual(['wamid.SANDBOX2', 'wamid.SANDBOX3']);
     sandbox.clear();
     expect(sandbox.sent).toEqual([]);

@@ -7,8 +7,11 @@ import {
 } from '../../../../src/infrastructure/whatsapp/signature.js';
 
 const SECRET = 'app-secret-123';
-const body = Buffer.from('{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[]}],"name":"Zoë"}');
-const hmacHex = (raw: Buffer | string, secret: string) => createHmac('sha256', secret).update(raw).digest('hex');
+const body = Buffer.from(
+  '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[]}],"name":"Zoë"}',
+);
+const hmacHex = (raw: Buffer | string, secret: string) =>
+  createHmac('sha256', secret).update(raw).digest('hex');
 
 describe('verifyWebhookSignature', () => {
   it('accepts the sha256= HMAC of the exact raw body under the app secret', () => {
@@ -97,7 +100,9 @@ describe('verifyHandshake', () => {
   });
 
   it('returns null for repeated parameters (arrays)', () => {
-    expect(verifyHandshake(query({ 'hub.verify_token': ['verify-me', 'verify-me'] }), 'verify-me')).toBeNull();
+    expect(
+      verifyHandshake(query({ 'hub.verify_token': ['verify-me', 'verify-me'] }), 'verify-me'),
+    ).toBeNull();
   });
 
   it('never matches when no verify token is configured', () => {

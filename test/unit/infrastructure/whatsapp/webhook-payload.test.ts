@@ -61,14 +61,25 @@ describe('parseWebhook on the shared fixtures', () => {
 
   it('image.json: media id, mime type and sha256; content is a placeholder without caption', () => {
     const m = only('image.json');
-    expect(m).toMatchObject({ ...PYWA_COMMON, type: 'image', rawType: 'image', content: '[image]', timestamp: at(1697043379) });
+    expect(m).toMatchObject({
+      ...PYWA_COMMON,
+      type: 'image',
+      rawType: 'image',
+      content: '[image]',
+      timestamp: at(1697043379),
+    });
     expect(m.media).toEqual({ id: '65463453', mimeType: 'image/jpeg', sha256: '4654+8g=' });
     expect(m.isForwarded).toBe(false);
   });
 
   it('video.json: caption becomes the content; forwarded', () => {
     const m = only('video.json');
-    expect(m).toMatchObject({ type: 'video', content: 'caption', isForwarded: true, frequentlyForwarded: false });
+    expect(m).toMatchObject({
+      type: 'video',
+      content: 'caption',
+      isForwarded: true,
+      frequentlyForwarded: false,
+    });
     expect(m.media).toEqual({
       id: '765756756',
       mimeType: 'video/mp4',
@@ -80,7 +91,12 @@ describe('parseWebhook on the shared fixtures', () => {
 
   it('document.json: filename, caption and mime type', () => {
     const m = only('document.json');
-    expect(m).toMatchObject({ type: 'document', content: 'caption', isForwarded: true, timestamp: at(1697043666) });
+    expect(m).toMatchObject({
+      type: 'document',
+      content: 'caption',
+      isForwarded: true,
+      timestamp: at(1697043666),
+    });
     expect(m.media).toEqual({
       id: '1234567890987654321',
       mimeType: 'application/pdf',
@@ -130,7 +146,11 @@ describe('parseWebhook on the shared fixtures', () => {
 
   it("contacts.json: type 'contact', each card's name and phones", () => {
     const m = only('contacts.json');
-    expect(m).toMatchObject({ type: 'contact', rawType: 'contacts', content: '👤 Chandler Bing, Monica, Rachel Green' });
+    expect(m).toMatchObject({
+      type: 'contact',
+      rawType: 'contacts',
+      content: '👤 Chandler Bing, Monica, Rachel Green',
+    });
     expect(m.contacts).toEqual([
       { name: 'Chandler Bing', phones: ['+1 555-555-5555'] },
       { name: 'Monica', phones: ['+1 666-666-6666'] },
@@ -158,7 +178,12 @@ describe('parseWebhook on the shared fixtures', () => {
 
   it('interactive_list_reply.json: a list row picked', () => {
     const m = only('interactive_list_reply.json');
-    expect(m).toMatchObject({ whatsappMessageId: 'wamid.zyzxyz', type: 'interactive', content: 'title', replyToWhatsappId: 'wamid.xyzxyz' });
+    expect(m).toMatchObject({
+      whatsappMessageId: 'wamid.zyzxyz',
+      type: 'interactive',
+      content: 'title',
+      replyToWhatsappId: 'wamid.xyzxyz',
+    });
     expect(m.interactive).toEqual({ type: 'list', replyId: 'callback_data', title: 'title' });
   });
 
@@ -201,7 +226,11 @@ describe('parseWebhook on the shared fixtures', () => {
 
   it('status_delivered.json: a delivered status', () => {
     const [s] = parseWebhook(fixture('status_delivered.json')).statuses;
-    expect(s).toMatchObject({ statusId: 'wamid.xyzxyz', status: 'delivered', dedupeKey: 'wamid.xyzxyz:delivered' });
+    expect(s).toMatchObject({
+      statusId: 'wamid.xyzxyz',
+      status: 'delivered',
+      dedupeKey: 'wamid.xyzxyz:delivered',
+    });
     expect(s?.errors).toBeUndefined();
   });
 
@@ -221,7 +250,9 @@ describe('parseWebhook on the shared fixtures', () => {
 
   it('every webhook fixture passes the envelope schema and yields events with nothing ignored', () => {
     const names = readdirSync(FIXTURES).filter((n) => n.endsWith('.json'));
-    const webhooks = names.filter((n) => (fixture(n) as { object?: string }).object === 'whatsapp_business_account');
+    const webhooks = names.filter(
+      (n) => (fixture(n) as { object?: string }).object === 'whatsapp_business_account',
+    );
     // send_response.json and graph_error_response.json are API answers, not webhooks.
     expect(names.length - webhooks.length).toBe(2);
     // Each of them has its own test above: a new fixture must get one too.
@@ -253,7 +284,12 @@ describe('parseWebhook on the shared fixtures', () => {
   });
 
   it('the API answers are not webhooks: ignored, not thrown', () => {
-    expect(parseWebhook(fixture('send_response.json'))).toEqual({ inbound: [], statuses: [], errors: [], ignored: 1 });
+    expect(parseWebhook(fixture('send_response.json'))).toEqual({
+      inbound: [],
+      statuses: [],
+      errors: [],
+      ignored: 1,
+    });
     expect(parseWebhook(fixture('graph_error_response.json')).ignored).toBe(1);
   });
 });
@@ -261,10 +297,22 @@ describe('parseWebhook on the shared fixtures', () => {
 // ---------------------------------------------------------------------------------------------
 // Hand-made payloads
 
-const metadata = (phoneNumberId: string) => ({ display_phone_number: '15550001111', phone_number_id: phoneNumberId });
+const metadata = (phoneNumberId: string) => ({
+  display_phone_number: '15550001111',
+  phone_number_id: phoneNumberId,
+});
 const envelope = (...entry: unknown[]) => ({ object: 'whatsapp_business_account', entry });
-const change = (value: Record<string, unknown>, field = 'messages') => ({ field, value: { messaging_product: 'whatsapp', ...value } });
-const text = (id: string, from: string, body: string, timestamp = '1700000000') => ({ id, from, timestamp, type: 'text', text: { body } });
+const change = (value: Record<string, unknown>, field = 'messages') => ({
+  field,
+  value: { messaging_product: 'whatsapp', ...value },
+});
+const text = (id: string, from: string, body: string, timestamp = '1700000000') => ({
+  id,
+  from,
+  timestamp,
+  type: 'text',
+  text: { body },
+});
 
 describe('parseWebhook on hand-made payloads', () => {
   it('flattens every entry × change × message and status, keeping each one’s business number and account', () => {
@@ -294,19 +342,32 @@ describe('parseWebhook on hand-made payloads', () => {
               metadata: metadata('PN-3'),
               contacts: [{ wa_id: '444', profile: { name: 'Cy' } }],
               messages: [text('wamid.B1', '444', 'hello')],
-              statuses: [{ id: 'wamid.OUT2', status: 'delivered', timestamp: '1700000200', recipient_id: '555' }],
+              statuses: [
+                { id: 'wamid.OUT2', status: 'delivered', timestamp: '1700000200', recipient_id: '555' },
+              ],
             }),
           ],
         },
       ),
     );
     expect(parsed.ignored).toBe(0);
-    expect(parsed.inbound.map((m) => [m.whatsappMessageId, m.from, m.profileName, m.phoneNumberId, m.businessAccountId, m.content])).toEqual([
+    expect(
+      parsed.inbound.map((m) => [
+        m.whatsappMessageId,
+        m.from,
+        m.profileName,
+        m.phoneNumberId,
+        m.businessAccountId,
+        m.content,
+      ]),
+    ).toEqual([
       ['wamid.A1', '111', 'Ann', 'PN-1', 'WABA-1', 'hi from Ann'],
       ['wamid.A2', '222', 'Bob', 'PN-1', 'WABA-1', 'hi from Bob'],
       ['wamid.B1', '444', 'Cy', 'PN-3', 'WABA-2', 'hello'],
     ]);
-    expect(parsed.statuses.map((s) => [s.dedupeKey, s.phoneNumberId, s.businessAccountId, s.recipientId])).toEqual([
+    expect(
+      parsed.statuses.map((s) => [s.dedupeKey, s.phoneNumberId, s.businessAccountId, s.recipientId]),
+    ).toEqual([
       ['wamid.OUT1:read', 'PN-2', 'WABA-1', '333'],
       ['wamid.OUT2:delivered', 'PN-3', 'WABA-2', '555'],
     ]);
@@ -336,8 +397,20 @@ describe('parseWebhook on hand-made payloads', () => {
           change({
             metadata: metadata('PN'),
             messages: [
-              { id: 'wamid.R1', from: '111', timestamp: '1700000000', type: 'reaction', reaction: { message_id: 'wamid.OUT', emoji: '' } },
-              { id: 'wamid.R2', from: '111', timestamp: '1700000001', type: 'reaction', reaction: { message_id: 'wamid.OUT' } },
+              {
+                id: 'wamid.R1',
+                from: '111',
+                timestamp: '1700000000',
+                type: 'reaction',
+                reaction: { message_id: 'wamid.OUT', emoji: '' },
+              },
+              {
+                id: 'wamid.R2',
+                from: '111',
+                timestamp: '1700000001',
+                type: 'reaction',
+                reaction: { message_id: 'wamid.OUT' },
+              },
             ],
           }),
         ],
@@ -378,14 +451,26 @@ describe('parseWebhook on hand-made payloads', () => {
                 from: '111',
                 timestamp: '1739321025',
                 type: 'order',
-                order: { catalog_id: 'C', text: 'for tomorrow', product_items: [{ product_retailer_id: 'p1', quantity: 2 }, { product_retailer_id: 'p2', quantity: 1 }] },
+                order: {
+                  catalog_id: 'C',
+                  text: 'for tomorrow',
+                  product_items: [
+                    { product_retailer_id: 'p1', quantity: 2 },
+                    { product_retailer_id: 'p2', quantity: 1 },
+                  ],
+                },
               },
               {
                 id: 'wamid.U3',
                 from: '111',
                 timestamp: '1739321026',
                 type: 'system',
-                system: { body: 'NAME changed from 111 to 222', wa_id: '111', new_wa_id: '222', type: 'user_changed_number' },
+                system: {
+                  body: 'NAME changed from 111 to 222',
+                  wa_id: '111',
+                  new_wa_id: '222',
+                  type: 'user_changed_number',
+                },
               },
               { id: 'wamid.U4', from: '111', timestamp: '1739321027', type: 'hologram', hologram: {} },
               {
@@ -393,7 +478,10 @@ describe('parseWebhook on hand-made payloads', () => {
                 from: '111',
                 timestamp: '1739321028',
                 type: 'interactive',
-                interactive: { type: 'nfm_reply', nfm_reply: { response_json: '{}', body: 'Sent', name: 'flow' } },
+                interactive: {
+                  type: 'nfm_reply',
+                  nfm_reply: { response_json: '{}', body: 'Sent', name: 'flow' },
+                },
               },
             ],
           }),
@@ -402,14 +490,40 @@ describe('parseWebhook on hand-made payloads', () => {
     );
     expect(parsed.ignored).toBe(0);
     const [u1, u2, u3, u4, u5] = parsed.inbound;
-    expect(u1).toMatchObject({ type: 'unsupported', rawType: 'unsupported', content: '[unsupported message: poll_update]' });
+    expect(u1).toMatchObject({
+      type: 'unsupported',
+      rawType: 'unsupported',
+      content: '[unsupported message: poll_update]',
+    });
     expect(u1?.errors).toEqual([
-      { code: 131051, title: 'Message type unknown', message: 'Message type unknown', details: 'Message type is currently not supported.' },
+      {
+        code: 131051,
+        title: 'Message type unknown',
+        message: 'Message type unknown',
+        details: 'Message type is currently not supported.',
+      },
     ]);
-    expect(u2).toMatchObject({ type: 'unsupported', rawType: 'order', content: '🛒 order: 2 items — for tomorrow' });
-    expect(u3).toMatchObject({ type: 'unsupported', rawType: 'system', content: 'NAME changed from 111 to 222' });
-    expect(u3?.system).toEqual({ type: 'user_changed_number', body: 'NAME changed from 111 to 222', waId: '111', newWaId: '222' });
-    expect(u4).toMatchObject({ type: 'unsupported', rawType: 'hologram', content: '[unsupported message: hologram]' });
+    expect(u2).toMatchObject({
+      type: 'unsupported',
+      rawType: 'order',
+      content: '🛒 order: 2 items — for tomorrow',
+    });
+    expect(u3).toMatchObject({
+      type: 'unsupported',
+      rawType: 'system',
+      content: 'NAME changed from 111 to 222',
+    });
+    expect(u3?.system).toEqual({
+      type: 'user_changed_number',
+      body: 'NAME changed from 111 to 222',
+      waId: '111',
+      newWaId: '222',
+    });
+    expect(u4).toMatchObject({
+      type: 'unsupported',
+      rawType: 'hologram',
+      content: '[unsupported message: hologram]',
+    });
     expect(u5).toMatchObject({ type: 'unsupported', rawType: 'interactive.nfm_reply' });
     expect(u5?.interactive).toBeUndefined();
   });
@@ -418,10 +532,19 @@ describe('parseWebhook on hand-made payloads', () => {
     const parsed = parseWebhook(
       envelope({
         id: 'W',
-        changes: [change({ metadata: metadata('PN'), messages: [{ id: 'wamid.X', from: '111', timestamp: '1700000000', type: 'image' }] })],
+        changes: [
+          change({
+            metadata: metadata('PN'),
+            messages: [{ id: 'wamid.X', from: '111', timestamp: '1700000000', type: 'image' }],
+          }),
+        ],
       }),
     );
-    expect(parsed.inbound[0]).toMatchObject({ type: 'unsupported', rawType: 'image', content: '[unsupported message: image]' });
+    expect(parsed.inbound[0]).toMatchObject({
+      type: 'unsupported',
+      rawType: 'image',
+      content: '[unsupported message: image]',
+    });
     expect(parsed.inbound[0]?.media).toBeUndefined();
   });
 
@@ -433,11 +556,35 @@ describe('parseWebhook on hand-made payloads', () => {
           change({
             metadata: metadata('PN'),
             messages: [
-              { id: 'm1', from: '1', timestamp: '1', type: 'audio', audio: { id: 'A', mime_type: 'audio/ogg', voice: true } },
-              { id: 'm2', from: '1', timestamp: '1', type: 'document', document: { id: 'D', mime_type: 'application/pdf', filename: 'bill.pdf' } },
-              { id: 'm3', from: '1', timestamp: '1', type: 'location', location: { latitude: 1.5, longitude: -2.25 } },
+              {
+                id: 'm1',
+                from: '1',
+                timestamp: '1',
+                type: 'audio',
+                audio: { id: 'A', mime_type: 'audio/ogg', voice: true },
+              },
+              {
+                id: 'm2',
+                from: '1',
+                timestamp: '1',
+                type: 'document',
+                document: { id: 'D', mime_type: 'application/pdf', filename: 'bill.pdf' },
+              },
+              {
+                id: 'm3',
+                from: '1',
+                timestamp: '1',
+                type: 'location',
+                location: { latitude: 1.5, longitude: -2.25 },
+              },
               { id: 'm4', from: '1', timestamp: '1', type: 'text', text: { body: '' } },
-              { id: 'm5', from: '1', timestamp: '1', type: 'image', image: { id: 'I', mime_type: 'image/png', caption: '  ' } },
+              {
+                id: 'm5',
+                from: '1',
+                timestamp: '1',
+                type: 'image',
+                image: { id: 'I', mime_type: 'image/png', caption: '  ' },
+              },
             ],
           }),
         ],
@@ -486,7 +633,13 @@ describe('parseWebhook on hand-made payloads', () => {
                 status: 'failed',
                 timestamp: '1700000000',
                 recipient_id: '111',
-                errors: [{ code: 131047, title: 'Re-engagement message', error_data: { details: 'more than 24 hours' } }],
+                errors: [
+                  {
+                    code: 131047,
+                    title: 'Re-engagement message',
+                    error_data: { details: 'more than 24 hours' },
+                  },
+                ],
               },
               { id: 'wamid.O2', status: 'warning', timestamp: '1700000000', recipient_id: '111' },
               { status: 'read', timestamp: '1700000000' },
@@ -499,7 +652,9 @@ describe('parseWebhook on hand-made payloads', () => {
     );
     expect(parsed.ignored).toBe(3);
     expect(parsed.statuses.map((s) => s.dedupeKey)).toEqual(['wamid.O1:failed', 'wamid.O4:read']);
-    expect(parsed.statuses[0]?.errors).toEqual([{ code: 131047, title: 'Re-engagement message', details: 'more than 24 hours' }]);
+    expect(parsed.statuses[0]?.errors).toEqual([
+      { code: 131047, title: 'Re-engagement message', details: 'more than 24 hours' },
+    ]);
     expect(parsed.statuses[1]?.recipientId).toBeUndefined();
   });
 
@@ -507,11 +662,20 @@ describe('parseWebhook on hand-made payloads', () => {
     const parsed = parseWebhook(
       envelope({
         id: 'W',
-        changes: [change({ metadata: metadata('PN'), errors: [{ code: 131000, title: 'Something went wrong', message: 'oops' }] })],
+        changes: [
+          change({
+            metadata: metadata('PN'),
+            errors: [{ code: 131000, title: 'Something went wrong', message: 'oops' }],
+          }),
+        ],
       }),
     );
     expect(parsed.errors).toEqual([
-      { phoneNumberId: 'PN', businessAccountId: 'W', errors: [{ code: 131000, title: 'Something went wrong', message: 'oops' }] },
+      {
+        phoneNumberId: 'PN',
+        businessAccountId: 'W',
+        errors: [{ code: 131000, title: 'Something went wrong', message: 'oops' }],
+      },
     ]);
     expect(parsed.ignored).toBe(0);
   });
@@ -523,7 +687,12 @@ describe('parseWebhook on hand-made payloads', () => {
         changes: [
           change({
             metadata: metadata('PN'),
-            messages: [text('ok1', '1', 'a'), { id: 'no-sender', timestamp: '1', type: 'text', text: { body: 'b' } }, 42, text('ok2', '1', 'c')],
+            messages: [
+              text('ok1', '1', 'a'),
+              { id: 'no-sender', timestamp: '1', type: 'text', text: { body: 'b' } },
+              42,
+              text('ok2', '1', 'c'),
+            ],
           }),
         ],
       }),

@@ -1,0 +1,58 @@
+import { Conversation } from '../../domain/conversation/conversation.js';
+import type { ConversationPrimitives } from '../../domain/conversation/conversation.types.js';
+import { BusinessRuleError } from '../../domain/shared/errors.js';
+import type { Id } from '../../domain/shared/ids.js';
+import type { Ports } from '../ports/ports.js';
+import { recordActivity } from '../shared/activity.js';
+import { type Actor, actorId, type RequestMeta } from '../shared/actor.js';
+import { publish } from '../shared/events.js';
+import { authorize, requireAgent, requireConversation } from '../shared/guards.js';
+import { loadSettings } from '../shared/settings.js';
+import { applyAgentStatistics, reserveSlot } from './conversation-support.js';
+
+export interface TransferConversationInput {
+  actor: Actor;
+  meta?: RequestMeta;
+  conversationId: Id;
+  toAgentId: Id;
+  reason?: string;
+}
+
+/** Hands an assigned conversation to another agent: the new agent's capacity is checked, the old one's slot freed. */
+export class TransferConversation {
+  constructor(private readonly ports: Pick<Ports, 'conversations' | 'agents' | 'settings' | 'activity' | 'events' | 'ids' | 'clock'>) {}
+
+  async execute(input: TransferConversationInput): Promise<ConversationPrimitives> {
+    const before = await requireConversation(this.ports, input.conversationId);
+    authorize(input.actor, 'conversation.transfer', { kind: 'conversation', assignedAgent: before.assignedAgent, assignTo: input.toAgentId });
+    const target = await requireAgent(this.ports, input.toAgentId);
+    if (!target.isActive) throw new BusinessRuleError('AGENT.INACTIVE', 'A deactivated agent cannot receive conversations');
+    const conversation = Conversation.fromPrimitives(before);
+    conversation.transferTo(target.id, actorId(input.actor), this.ports.clock.now());
+
+    const settings = await loadSettings(this.ports);
+    await reserveSlot(this.ports, target.id, settings.get('max_conversations_per_agent'));
+    let saved: ConversationPrimitives;
+    try {
+      saved = await this.ports.conversations.update(conversation.toPrimitives());
+    } catch (error) {
+      await this.ports.agents.releaseConversationSlot(target.id);
+      throw error;
+    }
+    await applyAgentStatistics(
+      this.ports,
+      { type: 'transferred', fromAgentId: before.assignedAgent, toAgentId: target.id },
+      { slotReservedFor: target.id },
+    );
+    await recordActivity(this.ports, input.actor, input.meta ?? {}, {
+      entityType: 'conversation',
+      entityId: saved.id,
+      action: 'transferred',
+      before,
+      after: saved,
+      reason: input.reason,
+    });
+    await publish(this.ports, conversation.pullEvents(), { assignedAgent: saved.assignedAgent, customerId: saved.customerId });
+    return saved;
+  }
+}

@@ -1,0 +1,286 @@
+import { Conversation } from '../../domain/conversation/conversation.js';
+import type { ConversationPrimitives } from '../../domain/conversation/conversation.types.js';
+import { Customer } from '../../domain/customer/customer.js';
+import type { CustomerPrimitives } from '../../domain/customer/customer.types.js';
+import { PhoneNumber } from '../../domain/customer/phone-number.js';
+import { Message } from '../../domain/message/message.js';
+import type { Attachment, AttachmentType, MessagePrimitives, MessageType } from '../../domain/message/message.types.js';
+import { ConcurrencyError, DuplicateError } from '../../domain/shared/errors.js';
+import { Ticket } from '../../domain/ticket/ticket.js';
+import type { Ports } from '../ports/ports.js';
+import { AutoAssignConversation } from '../conversations/auto-assign-conversation.js';
+import { mutateConversation } from '../conversations/conversation-support.js';
+import { recordActivity } from '../shared/activity.js';
+import { SYSTEM } from '../shared/actor.js';
+import { publish } from '../shared/events.js';
+import { loadSettings } from '../shared/settings.js';
+
+/** A customer's message as the WhatsApp adapter normalises it (a subset of its webhook event). */
+export interface InboundMessage {
+  whatsappMessageId: string;
+  /** The customer's WhatsApp id (digits, no '+'). */
+  from: string;
+  profileName?: string;
+  phoneNumberId: string;
+  businessAccountId?: string;
+  timestamp: Date;
+  type: MessageType;
+  content: string;
+  media?: { id: string; mimeType: string; filename?: string; caption?: string };
+  location?: { latitude: number; longitude: number; name?: string; address?: string };
+  contacts?: { name: string; phones: string[] }[];
+  interactive?: { type: 'button' | 'list'; replyId: string; title: string; description?: string };
+  button?: { text: string; payload?: string };
+  reaction?: { emoji: string; whatsappMessageId: string; removed?: boolean };
+  replyToWhatsappId?: string;
+  isForwarded?: boolean;
+}
+
+export interface InboundResult {
+  message: MessagePrimitives;
+  conversation: ConversationPrimitives;
+  customer: CustomerPrimitives;
+  /** False when this WhatsApp message id was already stored (a webhook retry or duplicate). */
+  created: boolean;
+  newConversation: boolean;
+}
+
+const MEDIA_TYPES: Partial<Record<MessageType, AttachmentType>> = {
+  image: 'image',
+  sticker: 'image',
+  audio: 'audio',
+  video: 'video',
+  document: 'document',
+};
+
+/**
+ * Stores one inbound WhatsApp message, exactly once per WhatsApp message id:
+ * dedupe → customer by E.164 phone (created on first contact, profile name filled) → the customer's
+ * open conversation, or a new one (auto-assigned) when there is none or the last one is closed →
+ * the message → conversation counters, last message, unread count, response clock (a resolved
+ * conversation reopens) → customer statistics → tickets waiting on the customer resume → events.
+ * Reactions are stored and shown but do not reopen or count as a customer's question.
+ */
+export class ReceiveInboundMessage {
+  readonly #autoAssign: AutoAssignConversation;
+
+  constructor(
+    private readonly ports: Pick<
+      Ports,
+      'customers' | 'conversations' | 'messages' | 'tickets' | 'agents' | 'settings' | 'activity' | 'events' | 'ids' | 'clock'
+    >,
+  ) {
+    this.#autoAssign = new AutoAssignConversation(ports);
+  }
+
+  async execute(input: InboundMessage): Promise<InboundResult> {
+    const existing = await this.ports.messages.findByWhatsappId(input.whatsappMessageId);
+    if (existing) return this.#duplicate(existing);
+
+    const settings = await loadSettings(this.ports);
+    const now = this.ports.clock.now();
+    const phone = PhoneNumber.parse(input.from, settings.get('default_phone_region')).value;
+    const { customer, created: newCustomer } = await this.#findOrCreateCustomer(phone, input.profileName);
+    const { conversation, created: newConversation } = await this.#findOrOpenConversation(customer, input);
+
+    const message = Message.inbound(
+      {
+        conversationId: conversation.id,
+        customerId: customer.id,
+        content: input.content,
+        type: input.type,
+        whatsappMessageId: input.whatsappMessageId,
+        whatsappTimestamp: input.timestamp,
+        attachments: this.#attachments(input),
+        location: input.location,
+        contacts: input.contacts,
+        interactive: input.interactive
+          ? { type: input.interactive.type, replyId: input.interactive.replyId, body: input.interactive.title }
+          : undefined,
+        reaction: input.reaction ? await this.#reaction(input.reaction) : undefined,
+        replyToWhatsappId: input.replyToWhatsappId,
+        isForwarded: input.isForwarded ?? false,
+      },
+      { id: this.ports.ids.next(), now, assignedAgent: conversation.assignedAgent },
+    );
+    const record = message.toPrimitives();
+    if (input.replyToWhatsappId) {
+      const original = await this.ports.messages.findByWhatsappId(input.replyToWhatsappId);
+      if (original) record.replyTo = original.id;
+    }
+    try {
+      await this.ports.messages.insert(record);
+    } catch (error) {
+      // Two deliveries of the same webhook raced past the first check: the other one stored it.
+      if (error instanceof DuplicateError) {
+        const stored = await this.ports.messages.findByWhatsappId(input.whatsappMessageId);
+        if (stored) return this.#duplicate(stored);
+      }
+      throw error;
+    }
+
+    const isReaction = input.type === 'reaction';
+    const { saved } = isReaction
+      ? { saved: conversation }
+      : await mutateConversation(this.ports, conversation.id, (c) =>
+          c.recordInboundMessage({ content: record.content, type: record.type, at: record.timestamp }),
+        );
+    await this.ports.customers.incrementStatistics(customer.id, {
+      totalMessages: 1,
+      ...(newConversation ? { totalConversations: 1 } : {}),
+    });
+    const updatedCustomer = await this.#touchCustomer(customer.id, record.timestamp);
+    if (!isReaction) await this.#resumeTicketsWaitingOnCustomer(saved);
+    await publish(this.ports, message.pullEvents(), {
+      assignedAgent: saved.assignedAgent,
+      conversationId: saved.id,
+      customerId: customer.id,
+    });
+    if (newCustomer) {
+      await recordActivity(this.ports, SYSTEM, {}, {
+        entityType: 'customer',
+        entityId: customer.id,
+        action: 'created',
+        after: customer,
+        reason: 'first WhatsApp message',
+      });
+    }
+
+    let finalConversation = saved;
+    if (newConversation || (!saved.assignedAgent && saved.status === 'open')) {
+      finalConversation = (await this.#autoAssign.execute({ conversationId: saved.id })).conversation;
+    }
+    return {
+      message: record,
+      conversation: finalConversation,
+      customer: updatedCustomer ?? customer,
+      created: true,
+      newConversation,
+    };
+  }
+
+  async #duplicate(message: MessagePrimitives): Promise<InboundResult> {
+    const [conversation, customer] = await Promise.all([
+      this.ports.conversations.findById(message.conversationId),
+      this.ports.customers.findById(message.customerId),
+    ]);
+    if (!conversation || !customer) throw new Error(`stored message ${message.id} has lost its conversation or customer`);
+    return { message, conversation, customer, created: false, newConversation: false };
+  }
+
+  async #findOrCreateCustomer(phone: string, profileName?: string): Promise<{ customer: CustomerPrimitives; created: boolean }> {
+    const found = await this.ports.customers.findByPhone(phone);
+    if (found) {
+      if (profileName && !found.firstName && !found.lastName) {
+        const customer = Customer.fromPrimitives(found);
+        if (customer.fillProfileName(profileName, this.ports.clock.now())) {
+          try {
+            return { customer: await this.ports.customers.update(customer.toPrimitives()), created: false };
+          } catch (error) {
+            if (!(error instanceof ConcurrencyError)) throw error;
+          }
+        }
+      }
+      return { customer: found, created: false };
+    }
+    const settings = await loadSettings(this.ports);
+    const customer = Customer.create(
+      { phoneNumber: phone, source: 'whatsapp' },
+      { id: this.ports.ids.next(), now: this.ports.clock.now(), defaultRegion: settings.get('default_phone_region') },
+    );
+    if (profileName) customer.fillProfileName(profileName, this.ports.clock.now());
+    const record = customer.toPrimitives();
+    try {
+      await this.ports.customers.insert(record);
+      return { customer: record, created: true };
+    } catch (error) {
+      if (!(error instanceof DuplicateError)) throw error;
+      // Another delivery created this customer a moment ago.
+      const raced = await this.ports.customers.findByPhone(phone);
+      if (!raced) throw error;
+      return { customer: raced, created: false };
+    }
+  }
+
+  async #findOrOpenConversation(
+    customer: CustomerPrimitives,
+    input: InboundMessage,
+  ): Promise<{ conversation: ConversationPrimitives; created: boolean }> {
+    const open = await this.ports.conversations.findLatestOpenByCustomer(customer.id);
+    if (open) return { conversation: open, created: false };
+    const conversation = Conversation.open(
+      {
+        customerId: customer.id,
+        channel: 'whatsapp',
+        source: 'whatsapp_inbound',
+        whatsappData: { phoneNumberId: input.phoneNumberId, businessAccountId: input.businessAccountId },
+      },
+      { id: this.ports.ids.next(), now: this.ports.clock.now() },
+    );
+    const record = conversation.toPrimitives();
+    await this.ports.conversations.insert(record);
+    await publish(this.ports, conversation.pullEvents(), { customerId: customer.id });
+    await recordActivity(this.ports, SYSTEM, {}, {
+      entityType: 'conversation',
+      entityId: record.id,
+      action: 'created',
+      after: record,
+      reason: 'customer message',
+    });
+    return { conversation: record, created: true };
+  }
+
+  #attachments(input: InboundMessage): Attachment[] {
+    const type = MEDIA_TYPES[input.type];
+    if (!type || !input.media) return [];
+    return [
+      {
+        type,
+        whatsappMediaId: input.media.id,
+        mimeType: input.media.mimeType,
+        ...(input.media.filename ? { filename: input.media.filename } : {}),
+        storage: 'pending',
+      },
+    ];
+  }
+
+  async #reaction(reaction: NonNullable<InboundMessage['reaction']>): Promise<MessagePrimitives['reaction']> {
+    const target = await this.ports.messages.findByWhatsappId(reaction.whatsappMessageId);
+    return {
+      emoji: reaction.emoji,
+      whatsappMessageId: reaction.whatsappMessageId,
+      ...(target ? { messageId: target.id } : {}),
+    };
+  }
+
+  async #touchCustomer(customerId: string, at: Date): Promise<CustomerPrimitives | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const found = await this.ports.customers.findById(customerId);
+      if (!found) return undefined;
+      const customer = Customer.fromPrimitives(found);
+      customer.recordInteraction(at);
+      try {
+        return await this.ports.customers.update(customer.toPrimitives());
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  /** The customer answered: tickets of this conversation waiting on them resume (their SLA clock restarts). */
+  async #resumeTicketsWaitingOnCustomer(conversation: ConversationPrimitives): Promise<void> {
+    const waiting = await this.ports.tickets.list(
+      { conversationId: conversation.id, status: ['waiting_customer'] },
+      { limit: 50 },
+    );
+    if (waiting.items.length === 0) return;
+    const calendar = (await loadSettings(this.ports)).businessCalendar();
+    for (const record of waiting.items) {
+      const ticket = Ticket.fromPrimitives(record);
+      ticket.customerReplied(this.ports.clock.now(), calendar);
+      await this.ports.tickets.update(ticket.toPrimitives());
+      await publish(this.ports, ticket.pullEvents());
+    }
+  }
+}

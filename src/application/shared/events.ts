@@ -1,0 +1,23 @@
+import type { DomainEvent } from '../../domain/shared/events.js';
+import type { Ports } from '../ports/ports.js';
+
+/** Publishes events pulled from saved aggregates, filling `assignedAgent` where the entity could not know it. */
+export async function publish(
+  ports: Pick<Ports, 'events'>,
+  events: DomainEvent[],
+  audience?: { assignedAgent?: string; conversationId?: string; customerId?: string },
+): Promise<void> {
+  if (events.length === 0) return;
+  const filled = audience
+    ? events.map((event) => ({
+        ...event,
+        payload: {
+          ...(audience.conversationId ? { conversationId: audience.conversationId } : {}),
+          ...(audience.customerId ? { customerId: audience.customerId } : {}),
+          ...event.payload,
+          assignedAgent: (event.payload as { assignedAgent?: string }).assignedAgent ?? audience.assignedAgent,
+        },
+      }))
+    : events;
+  await ports.events.publish(filled);
+}
