@@ -7,6 +7,7 @@
  * Secret values are never echoed back in error lines.
  */
 import { z } from 'zod';
+import { DEFAULT_DB_NAME, databaseNameFromUri } from './mongo/mongo-client.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -51,7 +52,6 @@ export class ConfigError extends Error {
   }
 }
 
-export const DEFAULT_DB_NAME = 'whatsapp_crm';
 export const MIN_PASSWORD_LENGTH = 12;
 
 const SECRET_VARS = new Set([
@@ -65,6 +65,7 @@ const SECRET_VARS = new Set([
   'ADMIN_PASSWORD',
 ]);
 
+const DB_NAME = /^[A-Za-z0-9_-]{1,63}$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 
@@ -108,10 +109,7 @@ const schema = z.object({
     .max(50 * 1024 * 1024, 'must be at most 52428800 (50 MiB)')
     .default(1024 * 1024),
   MONGODB_URI: urlWithProtocols(['mongodb:', 'mongodb+srv:'], 'MongoDB'),
-  MONGODB_DB: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1-63 letters, digits, "_" or "-"')
-    .optional(),
+  MONGODB_DB: z.string().regex(DB_NAME, 'must be 1-63 letters, digits, "_" or "-"').optional(),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'Redis'),
   WHATSAPP_APP_SECRET: optionalString,
   WHATSAPP_VERIFY_TOKEN: optionalString,
@@ -205,14 +203,10 @@ function crossFieldProblems(p: Record<string, string>): string[] {
   return lines;
 }
 
-/** The database named in the URI path (`mongodb://host/crm` → `crm`), else the default. */
-export function dbNameFromUri(uri: string): string {
-  try {
-    const path = decodeURIComponent(new URL(uri).pathname.replace(/^\//, ''));
-    return /^[A-Za-z0-9_-]{1,63}$/.test(path) ? path : DEFAULT_DB_NAME;
-  } catch {
-    return DEFAULT_DB_NAME;
-  }
+/** The database named in the URI path (`mongodb://host/crm` → `crm`) when it is a usable name, else the default. */
+function dbNameFromUri(uri: string): string {
+  const name = databaseNameFromUri(uri);
+  return name !== undefined && DB_NAME.test(name) ? name : DEFAULT_DB_NAME;
 }
 
 function parseTrustProxy(raw: string): boolean | number | string[] {

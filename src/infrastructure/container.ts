@@ -244,6 +244,14 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
   return c;
 }
 
+/** The test variant: every port on in-memory adapters, plus any overrides (e.g. `{ Clock: fakeClock }`). */
+export function createInMemoryContainer(
+  config: Config,
+  options: Omit<ContainerOptions, 'repositories'> = {},
+): DependencyContainer {
+  return createContainer(config, { repositories: createInMemoryRepositories(), ...options });
+}
+
 function readinessOf(mongo: MongoConnection | undefined): Readiness {
   if (!mongo) return { check: async () => true };
   return {

@@ -11,6 +11,7 @@ import {
   idSet,
   itPagesByKeyset,
   mirrored,
+  newestFirst,
 } from './contract-helpers.js';
 
 /**
@@ -355,10 +356,7 @@ export function describeConversationRepositoryContract(
 
         const all = await repo.listAllByCustomer(customerId);
 
-        const expected = [...made].sort(
-          (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0),
-        );
-        expect(all).toEqual(expected);
+        expect(all).toEqual(newestFirst(made, (c) => c.createdAt));
       });
 
       it('returns [] for a customer without conversations', async () => {

@@ -5,7 +5,7 @@
  * contract: they are what turns duplicates into DuplicateError).
  */
 import type { Db } from 'mongodb';
-import { type CollectionName, COLLECTIONS, ensureIndexes } from '../../src/infrastructure/mongo/indexes.js';
+import { COLLECTIONS, type CollectionName, ensureIndexes } from '../../src/infrastructure/mongo/indexes.js';
 import { MongoActivityLogRepository } from '../../src/infrastructure/mongo/mongo-activity-log-repository.js';
 import { MongoAgentRepository } from '../../src/infrastructure/mongo/mongo-agent-repository.js';
 import { detectCapabilities, type MongoCapabilities } from '../../src/infrastructure/mongo/mongo-client.js';
@@ -59,20 +59,44 @@ const fresh =
 const C = COLLECTIONS;
 const name = `Mongo (${capabilities.server} ${capabilities.version})`;
 
-describeAgentRepositoryContract(name, fresh([C.agents], (db) => new MongoAgentRepository(db, capabilities)));
+describeAgentRepositoryContract(
+  name,
+  fresh([C.agents], (db) => new MongoAgentRepository(db, capabilities)),
+);
 describeCustomerRepositoryContract(
   name,
   fresh([C.customers], (db) => new MongoCustomerRepository(db, capabilities)),
   { search: capabilities.textSearch ? 'text' : 'prefix' },
 );
-describeConversationRepositoryContract(name, fresh([C.conversations], (db) => new MongoConversationRepository(db, capabilities)));
-describeMessageRepositoryContract(name, fresh([C.messages], (db) => new MongoMessageRepository(db, capabilities)));
-describeTicketRepositoryContract(name, fresh([C.tickets], (db) => new MongoTicketRepository(db, capabilities)));
-describeSequenceRepositoryContract(name, fresh([C.counters], (db) => new MongoSequenceRepository(db, capabilities)));
-describeSettingsRepositoryContract(name, fresh([C.systemSettings], (db) => new MongoSettingsRepository(db)));
-describeActivityLogRepositoryContract(name, fresh([C.activityLogs], (db) => new MongoActivityLogRepository(db)));
+describeConversationRepositoryContract(
+  name,
+  fresh([C.conversations], (db) => new MongoConversationRepository(db, capabilities)),
+);
+describeMessageRepositoryContract(
+  name,
+  fresh([C.messages], (db) => new MongoMessageRepository(db, capabilities)),
+);
+describeTicketRepositoryContract(
+  name,
+  fresh([C.tickets], (db) => new MongoTicketRepository(db, capabilities)),
+);
+describeSequenceRepositoryContract(
+  name,
+  fresh([C.counters], (db) => new MongoSequenceRepository(db, capabilities)),
+);
+describeSettingsRepositoryContract(
+  name,
+  fresh([C.systemSettings], (db) => new MongoSettingsRepository(db)),
+);
+describeActivityLogRepositoryContract(
+  name,
+  fresh([C.activityLogs], (db) => new MongoActivityLogRepository(db)),
+);
 describeConversationThreadRepositoryContract(
   name,
   fresh([C.conversationThreads], (db) => new MongoConversationThreadRepository(db)),
 );
-describeSessionRepositoryContract(name, fresh([C.sessions], (db) => new MongoSessionRepository(db)));
+describeSessionRepositoryContract(
+  name,
+  fresh([C.sessions], (db) => new MongoSessionRepository(db)),
+);

@@ -275,6 +275,18 @@ export function describeTicketRepositoryContract(
           );
         });
 
+        it('visibleTo: assigned to that agent or unassigned', async () => {
+          expect(await listIds({ visibleTo: ana })).toEqual(
+            idSet([openBilling, anaUrgent, anaWaiting, escalatedBug]),
+          );
+          const ben = newId();
+          const bens = await stored({ assignedAgent: ben });
+          expect(await listIds({ visibleTo: ben })).toEqual(idSet([openBilling, escalatedBug, bens]));
+          expect(await listIds({ visibleTo: ana, status: ['open', 'resolved'] })).toEqual(
+            idSet([openBilling, escalatedBug]),
+          );
+        });
+
         it('tags match any of the given tags', async () => {
           expect(await listIds({ tags: ['refund'] })).toEqual(idSet([openBilling, anaUrgent]));
           expect(await listIds({ tags: ['card', 'app'] })).toEqual(idSet([anaUrgent, escalatedBug]));
@@ -329,6 +341,7 @@ export function describeTicketRepositoryContract(
         await expectInvalidIdRefused((id) => repo.update(ticketRecord({ id })));
         await expectInvalidIdRefused((id) => repo.listAllByCustomer(id));
         await expectInvalidIdRefused((id) => repo.list({ assignedAgent: id }, { limit: 10 }));
+        await expectInvalidIdRefused((id) => repo.list({ visibleTo: id }, { limit: 10 }));
         await expectInvalidIdRefused((id) => repo.list({ customerId: id }, { limit: 10 }));
         await expectInvalidIdRefused((id) => repo.list({ conversationId: id }, { limit: 10 }));
         expect((await repo.list({}, { limit: 10 })).items).toEqual([]);

@@ -49,7 +49,9 @@ export class InMemoryTicketRepository implements TicketRepository {
         (filter.priority === undefined || t.priority === filter.priority) &&
         (filter.category === undefined || t.category === filter.category) &&
         (filter.assignedAgent === undefined || t.assignedAgent === filter.assignedAgent) &&
-        (filter.visibleTo === undefined || t.assignedAgent === undefined || t.assignedAgent === filter.visibleTo) &&
+        (filter.visibleTo === undefined ||
+          t.assignedAgent === undefined ||
+          t.assignedAgent === filter.visibleTo) &&
         (filter.customerId === undefined || t.customerId === filter.customerId) &&
         (filter.conversationId === undefined || t.conversationId === filter.conversationId) &&
         (!filter.tags?.length || filter.tags.some((tag) => t.tags.includes(tag))) &&

@@ -279,6 +279,20 @@ export async function ensureIndexes(
     );
   }
 
+  // Collections without indexes of their own (counters, archives, locks) are created too, so the
+  // schema is complete after the first start.
+  const names = COLLECTION_NAMES.filter((n) => !options.collections || options.collections.includes(n));
+  const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  for (const name of names) {
+    if (existing.has(name)) continue;
+    try {
+      await db.createCollection(name);
+    } catch (error) {
+      // Created concurrently by another node starting at the same time.
+      if (!(error instanceof MongoServerError && error.code === 48)) throw error;
+    }
+  }
+
   const wanted = specs.filter((s) => !skipped.includes(s));
   const byCollection = new Map<CollectionName, IndexSpec[]>();
   for (const spec of wanted) {
@@ -338,5 +352,7 @@ export function sameKey(a: unknown, b: IndexKey): boolean {
   if (a === null || typeof a !== 'object') return false;
   const left = Object.entries(a as Record<string, unknown>);
   const right = Object.entries(b);
-  return left.length === right.length && left.every(([k, v], i) => right[i]?.[0] === k && right[i]?.[1] === v);
+  return (
+    left.length === right.length && left.every(([k, v], i) => right[i]?.[0] === k && right[i]?.[1] === v)
+  );
 }

@@ -75,9 +75,16 @@ export class MongoActivityLogRepository implements ActivityLogRepository {
     });
   }
 
-  listByEntity(entityType: EntityType, entityId: Id, page: PageRequest): Promise<Page<ActivityLogPrimitives>> {
+  listByEntity(
+    entityType: EntityType,
+    entityId: Id,
+    page: PageRequest,
+  ): Promise<Page<ActivityLogPrimitives>> {
     const clauses = [
-      { entityType: assertEnum('entityType', entityType, ENTITY_TYPES), entityId: toObjectId('entityId', entityId) },
+      {
+        entityType: assertEnum('entityType', entityType, ENTITY_TYPES),
+        entityId: toObjectId('entityId', entityId),
+      },
     ];
     return keysetPage(this.collection, clauses, 'timestamp', page, activityFromDocument, (e) => e.timestamp);
   }

@@ -114,9 +114,15 @@ export class MongoAgentRepository implements AgentRepository {
 
   async insert(agent: AgentPrimitives): Promise<void> {
     const doc = agentToDocument(agent);
-    await translateDuplicates(() => this.collection.insertOne(doc), this.collection, ENTITY, this.uniqueKeys(doc), {
-      insertedId: doc._id,
-    });
+    await translateDuplicates(
+      () => this.collection.insertOne(doc),
+      this.collection,
+      ENTITY,
+      this.uniqueKeys(doc),
+      {
+        insertedId: doc._id,
+      },
+    );
   }
 
   async findById(id: Id): Promise<AgentPrimitives | null> {
@@ -188,7 +194,8 @@ export class MongoAgentRepository implements AgentRepository {
 
   async reserveConversationSlot(id: Id, max: number): Promise<boolean> {
     const _id = toObjectId('id', id);
-    if (typeof max !== 'number' || !Number.isFinite(max)) throw new ValidationError('max', 'must be a number');
+    if (typeof max !== 'number' || !Number.isFinite(max))
+      throw new ValidationError('max', 'must be a number');
     const result = await this.guard.exclusive(COLLECTION, id, () =>
       this.collection.updateOne(
         { _id, 'statistics.currentActiveConversations': { $lt: max } },
@@ -196,7 +203,8 @@ export class MongoAgentRepository implements AgentRepository {
       ),
     );
     if (result.modifiedCount === 1) return true;
-    if ((await this.collection.countDocuments({ _id }, { limit: 1 })) === 0) throw new NotFoundError(ENTITY, id);
+    if ((await this.collection.countDocuments({ _id }, { limit: 1 })) === 0)
+      throw new NotFoundError(ENTITY, id);
     return false;
   }
 
@@ -213,7 +221,10 @@ export class MongoAgentRepository implements AgentRepository {
     }
   }
 
-  async touch(id: Id, fields: { status?: AgentStatus; lastActivity?: Date; lastLogin?: Date }): Promise<void> {
+  async touch(
+    id: Id,
+    fields: { status?: AgentStatus; lastActivity?: Date; lastLogin?: Date },
+  ): Promise<void> {
     const _id = toObjectId('id', id);
     const set: Document = {};
     if (fields.status !== undefined) set.status = assertEnum('status', fields.status, AGENT_STATUSES);

@@ -110,7 +110,10 @@ async function probe(db: Db): Promise<MongoCapabilities> {
   try {
     const textSearch = await attempt(async () => {
       await scratch.createIndex({ probeText: 'text' }, { name: 'probe_text' });
-      await scratch.find({ $text: { $search: 'probe' } }).limit(1).toArray();
+      await scratch
+        .find({ $text: { $search: 'probe' } })
+        .limit(1)
+        .toArray();
     });
     const partialIndexes = await attempt(() =>
       scratch.createIndex(

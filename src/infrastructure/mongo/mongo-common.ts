@@ -7,7 +7,12 @@ import { type Collection, type Document, type Filter, MongoServerError, ObjectId
 import { z } from 'zod';
 import type { Page, PageRequest } from '../../application/ports/pagination.js';
 import { clampLimit, decodeCursor, encodeCursor } from '../../application/ports/pagination.js';
-import { ConcurrencyError, DuplicateError, NotFoundError, ValidationError } from '../../domain/shared/errors.js';
+import {
+  ConcurrencyError,
+  DuplicateError,
+  NotFoundError,
+  ValidationError,
+} from '../../domain/shared/errors.js';
 import { isId } from '../../domain/shared/ids.js';
 import type { WriteGuard } from './write-guard.js';
 
@@ -63,6 +68,8 @@ export function assertDate(field: string, value: unknown): Date {
 
 /** `$inc` document for `statistics.*`, refusing unknown counters and non-numbers. */
 export function statisticsIncrement(delta: object, allowed: readonly string[]): Record<string, number> {
+  if (delta === null || typeof delta !== 'object')
+    throw new ValidationError('statistics', 'must be an object');
   const inc: Record<string, number> = {};
   for (const [key, value] of Object.entries(delta)) {
     if (value === undefined) continue;
@@ -70,7 +77,8 @@ export function statisticsIncrement(delta: object, allowed: readonly string[]): 
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new ValidationError(`statistics.${key}`, 'must be a finite number');
     }
-    if (value !== 0) inc[`statistics.${key}`] = value;
+    // A zero still counts: `$inc` by 0 starts an absent optional counter at 0 (as in memory).
+    inc[`statistics.${key}`] = value;
   }
   return inc;
 }
@@ -216,7 +224,8 @@ export async function toDuplicateError(
     if (key.value === undefined) continue;
     const filter: Filter<Document> = { [key.path]: key.value };
     if (selfId) filter._id = { $ne: selfId };
-    if ((await collection.countDocuments(filter, { limit: 1 })) > 0) return new DuplicateError(entity, key.field);
+    if ((await collection.countDocuments(filter, { limit: 1 })) > 0)
+      return new DuplicateError(entity, key.field);
   }
   return new DuplicateError(entity, 'id');
 }

@@ -174,7 +174,8 @@ export class MongoConversationRepository implements ConversationRepository {
       const statuses = statusList(filter.status);
       if (statuses.length > 0) clauses.push({ status: { $in: statuses } });
     }
-    if (filter.priority !== undefined) clauses.push({ priority: assertEnum('priority', filter.priority, PRIORITIES) });
+    if (filter.priority !== undefined)
+      clauses.push({ priority: assertEnum('priority', filter.priority, PRIORITIES) });
     if (filter.category !== undefined) {
       clauses.push({ category: assertEnum('category', filter.category, CONVERSATION_CATEGORIES) });
     }
@@ -186,14 +187,24 @@ export class MongoConversationRepository implements ConversationRepository {
       clauses.push({ assignedAgent: assertBoolean('unassigned', filter.unassigned) ? null : { $ne: null } });
     }
     if (filter.visibleTo !== undefined) {
-      clauses.push({ $or: [{ assignedAgent: toObjectId('visibleTo', filter.visibleTo) }, { assignedAgent: null }] });
+      clauses.push({
+        $or: [{ assignedAgent: toObjectId('visibleTo', filter.visibleTo) }, { assignedAgent: null }],
+      });
     }
     if (filter.tags !== undefined) {
       const tags = assertSafeStrings('tags', filter.tags);
       if (tags.length > 0) clauses.push({ tags: { $in: tags } });
     }
-    if (filter.customerId !== undefined) clauses.push({ customerId: toObjectId('customerId', filter.customerId) });
-    return keysetPage(this.collection, clauses, 'updatedAt', page, conversationFromDocument, (c) => c.updatedAt);
+    if (filter.customerId !== undefined)
+      clauses.push({ customerId: toObjectId('customerId', filter.customerId) });
+    return keysetPage(
+      this.collection,
+      clauses,
+      'updatedAt',
+      page,
+      conversationFromDocument,
+      (c) => c.updatedAt,
+    );
   }
 
   async listAllByCustomer(customerId: Id): Promise<ConversationPrimitives[]> {
@@ -214,7 +225,10 @@ export class MongoConversationRepository implements ConversationRepository {
   }
 
   async countByStatus(): Promise<Record<ConversationStatus, number>> {
-    const counts = Object.fromEntries(CONVERSATION_STATUSES.map((s) => [s, 0])) as Record<ConversationStatus, number>;
+    const counts = Object.fromEntries(CONVERSATION_STATUSES.map((s) => [s, 0])) as Record<
+      ConversationStatus,
+      number
+    >;
     const groups = await this.collection.aggregate<{ _id: unknown; n: number }>([
       { $group: { _id: '$status', n: { $sum: 1 } } },
     ]);

@@ -16,8 +16,8 @@ import { COLLECTIONS } from './indexes.js';
 import type { MongoCapabilities } from './mongo-client.js';
 import {
   assertBoolean,
-  assertString,
   assertSafeStrings,
+  assertString,
   assertVersion,
   assertWritable,
   dropUndefined,
@@ -103,7 +103,10 @@ export function customerToDocument(customer: CustomerPrimitives): Document & { _
   const { id, preferences, ...rest } = customer;
   for (const key of Object.keys(customer.customFields ?? {})) {
     if (key.startsWith('$') || key.includes('.') || key.length === 0) {
-      throw new ValidationError(`customFields.${key}`, 'field names may not be empty, start with "$" or contain "."');
+      throw new ValidationError(
+        `customFields.${key}`,
+        'field names may not be empty, start with "$" or contain "."',
+      );
     }
   }
   const doc = dropUndefined({
@@ -142,9 +145,15 @@ export class MongoCustomerRepository implements CustomerRepository {
 
   async insert(customer: CustomerPrimitives): Promise<void> {
     const doc = customerToDocument(customer);
-    await translateDuplicates(() => this.collection.insertOne(doc), this.collection, ENTITY, this.uniqueKeys(doc), {
-      insertedId: doc._id,
-    });
+    await translateDuplicates(
+      () => this.collection.insertOne(doc),
+      this.collection,
+      ENTITY,
+      this.uniqueKeys(doc),
+      {
+        insertedId: doc._id,
+      },
+    );
   }
 
   async findById(id: Id): Promise<CustomerPrimitives | null> {
@@ -181,8 +190,10 @@ export class MongoCustomerRepository implements CustomerRepository {
     if (filter.segment !== undefined) {
       clauses.push({ segment: assertEnum('segment', filter.segment, CUSTOMER_SEGMENTS) });
     }
-    if (filter.status !== undefined) clauses.push({ status: assertEnum('status', filter.status, CUSTOMER_STATUSES) });
-    if (filter.isBlocked !== undefined) clauses.push({ isBlocked: assertBoolean('isBlocked', filter.isBlocked) });
+    if (filter.status !== undefined)
+      clauses.push({ status: assertEnum('status', filter.status, CUSTOMER_STATUSES) });
+    if (filter.isBlocked !== undefined)
+      clauses.push({ isBlocked: assertBoolean('isBlocked', filter.isBlocked) });
     if (filter.search !== undefined) {
       const search = this.searchClause(filter.search);
       if (search) clauses.push(search);
@@ -199,7 +210,11 @@ export class MongoCustomerRepository implements CustomerRepository {
     const term = raw.trim();
     if (term.length === 0) return undefined;
     if (term.length > SEARCH_MAX_LENGTH) {
-      throw new ValidationError('search', `must be at most ${SEARCH_MAX_LENGTH} characters`, 'VALIDATION.TOO_LONG');
+      throw new ValidationError(
+        'search',
+        `must be at most ${SEARCH_MAX_LENGTH} characters`,
+        'VALIDATION.TOO_LONG',
+      );
     }
     if (this.capabilities.textSearch) return { $text: { $search: term } };
     const prefix = { $regex: `^${escapeRegex(term)}`, $options: 'i' };

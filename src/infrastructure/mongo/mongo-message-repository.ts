@@ -69,10 +69,20 @@ export const messageDocumentSchema = z.object({
     )
     .default([]),
   location: opt(
-    z.object({ latitude: z.number(), longitude: z.number(), address: opt(z.string()), name: opt(z.string()) }),
+    z.object({
+      latitude: z.number(),
+      longitude: z.number(),
+      address: opt(z.string()),
+      name: opt(z.string()),
+    }),
   ),
   template: opt(
-    z.object({ name: z.string(), language: z.string(), parameters: z.array(z.string()), category: opt(z.string()) }),
+    z.object({
+      name: z.string(),
+      language: z.string(),
+      parameters: z.array(z.string()),
+      category: opt(z.string()),
+    }),
   ),
   interactive: opt(
     z.object({
@@ -217,9 +227,15 @@ export class MongoMessageRepository implements MessageRepository {
 
   async insert(message: MessagePrimitives): Promise<void> {
     const doc = messageToDocument(message);
-    await translateDuplicates(() => this.collection.insertOne(doc), this.collection, ENTITY, this.uniqueKeys(doc), {
-      insertedId: doc._id,
-    });
+    await translateDuplicates(
+      () => this.collection.insertOne(doc),
+      this.collection,
+      ENTITY,
+      this.uniqueKeys(doc),
+      {
+        insertedId: doc._id,
+      },
+    );
   }
 
   async findById(id: Id): Promise<MessagePrimitives | null> {
@@ -256,10 +272,15 @@ export class MongoMessageRepository implements MessageRepository {
     // The derived idempotency scope depends on the stored values too: read, then write guarded by
     // them (a concurrent change of agent or key makes the guard miss, and we read again).
     for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await this.collection.findOne({ _id }, { projection: { agentId: 1, idempotencyKey: 1 } });
+      const current = await this.collection.findOne(
+        { _id },
+        { projection: { agentId: 1, idempotencyKey: 1 } },
+      );
       if (!current) return null;
-      const agentId = 'agentId' in fields ? fields.agentId : (current.agentId as ObjectId | undefined)?.toHexString();
-      const key = 'idempotencyKey' in fields ? fields.idempotencyKey : (current.idempotencyKey as string | undefined);
+      const agentId =
+        'agentId' in fields ? fields.agentId : (current.agentId as ObjectId | undefined)?.toHexString();
+      const key =
+        'idempotencyKey' in fields ? fields.idempotencyKey : (current.idempotencyKey as string | undefined);
       const scope = idempotencyScope(agentId, key);
       const withScope: FieldUpdate =
         scope === undefined
@@ -276,7 +297,11 @@ export class MongoMessageRepository implements MessageRepository {
     throw new ConcurrencyError(ENTITY, id);
   }
 
-  private async apply(filter: Filter<Document>, change: FieldUpdate, _id: ObjectId): Promise<MessagePrimitives | null> {
+  private async apply(
+    filter: Filter<Document>,
+    change: FieldUpdate,
+    _id: ObjectId,
+  ): Promise<MessagePrimitives | null> {
     const update = operators(change);
     if (!update) {
       const doc = await this.collection.findOne(filter);
@@ -303,9 +328,10 @@ export class MongoMessageRepository implements MessageRepository {
     const previous = from.map((s, i) => assertEnum(`from.${i}`, s, MESSAGE_STATUSES));
     const next = assertEnum('to', to, MESSAGE_STATUSES);
     const change = fieldUpdate({ ...fields }, STATUS_FIELDS);
-    delete change.unset.status;
     change.set.status = next;
-    return this.guard.exclusive(COLLECTION, id, () => this.apply({ _id, status: { $in: previous } }, change, _id));
+    return this.guard.exclusive(COLLECTION, id, () =>
+      this.apply({ _id, status: { $in: previous } }, change, _id),
+    );
   }
 
   async claimOutbound(now: Date, leaseUntil: Date, limit: number): Promise<MessagePrimitives[]> {

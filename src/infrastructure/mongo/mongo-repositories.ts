@@ -7,7 +7,6 @@ import type {
   CustomerRepository,
   MessageRepository,
   SequenceRepository,
-  SessionRepository,
   SettingsRepository,
   TicketRepository,
 } from '../../application/ports/repositories.js';

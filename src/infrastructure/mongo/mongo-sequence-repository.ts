@@ -30,7 +30,11 @@ export class MongoSequenceRepository implements SequenceRepository {
     for (let attempt = 0; ; attempt++) {
       try {
         const doc = await this.guard.exclusive(COLLECTION, key, () =>
-          this.collection.findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' }),
+          this.collection.findOneAndUpdate(
+            { _id: key },
+            { $inc: { value: 1 } },
+            { upsert: true, returnDocument: 'after' },
+          ),
         );
         if (!doc) throw new Error(`counter ${key}: upsert returned no document`);
         return readDocument(COLLECTION, counterSchema, doc).value;

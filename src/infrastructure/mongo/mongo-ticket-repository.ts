@@ -100,7 +100,12 @@ export const ticketDocumentSchema = z.object({
     }),
   ),
   customerFeedback: opt(
-    z.object({ rating: z.number(), comment: opt(z.string()), submittedAt: zDate, followUpNeeded: z.boolean() }),
+    z.object({
+      rating: z.number(),
+      comment: opt(z.string()),
+      submittedAt: zDate,
+      followUpNeeded: z.boolean(),
+    }),
   ),
   notes: z.array(noteSchema).default([]),
   tags: z.array(z.string()).default([]),
@@ -176,9 +181,15 @@ export class MongoTicketRepository implements TicketRepository {
 
   async insert(ticket: TicketPrimitives): Promise<void> {
     const doc = ticketToDocument(ticket);
-    await translateDuplicates(() => this.collection.insertOne(doc), this.collection, ENTITY, this.uniqueKeys(doc), {
-      insertedId: doc._id,
-    });
+    await translateDuplicates(
+      () => this.collection.insertOne(doc),
+      this.collection,
+      ENTITY,
+      this.uniqueKeys(doc),
+      {
+        insertedId: doc._id,
+      },
+    );
   }
 
   async findById(id: Id): Promise<TicketPrimitives | null> {
@@ -213,7 +224,8 @@ export class MongoTicketRepository implements TicketRepository {
       const statuses = filter.status.map((s, i) => assertEnum(`status.${i}`, s, TICKET_STATUSES));
       if (statuses.length > 0) clauses.push({ status: { $in: statuses } });
     }
-    if (filter.priority !== undefined) clauses.push({ priority: assertEnum('priority', filter.priority, PRIORITIES) });
+    if (filter.priority !== undefined)
+      clauses.push({ priority: assertEnum('priority', filter.priority, PRIORITIES) });
     if (filter.category !== undefined) {
       clauses.push({ category: assertEnum('category', filter.category, TICKET_CATEGORIES) });
     }
@@ -222,9 +234,12 @@ export class MongoTicketRepository implements TicketRepository {
     }
     // `null` matches a missing field (and legacy explicit nulls).
     if (filter.visibleTo !== undefined) {
-      clauses.push({ $or: [{ assignedAgent: toObjectId('visibleTo', filter.visibleTo) }, { assignedAgent: null }] });
+      clauses.push({
+        $or: [{ assignedAgent: toObjectId('visibleTo', filter.visibleTo) }, { assignedAgent: null }],
+      });
     }
-    if (filter.customerId !== undefined) clauses.push({ customerId: toObjectId('customerId', filter.customerId) });
+    if (filter.customerId !== undefined)
+      clauses.push({ customerId: toObjectId('customerId', filter.customerId) });
     if (filter.conversationId !== undefined) {
       clauses.push({ conversationId: toObjectId('conversationId', filter.conversationId) });
     }
@@ -232,7 +247,8 @@ export class MongoTicketRepository implements TicketRepository {
       const tags = assertSafeStrings('tags', filter.tags);
       if (tags.length > 0) clauses.push({ tags: { $in: tags } });
     }
-    if (filter.escalated !== undefined) clauses.push({ escalated: assertBoolean('escalated', filter.escalated) });
+    if (filter.escalated !== undefined)
+      clauses.push({ escalated: assertBoolean('escalated', filter.escalated) });
     return keysetPage(this.collection, clauses, 'updatedAt', page, ticketFromDocument, (t) => t.updatedAt);
   }
 

@@ -71,7 +71,12 @@ class LockingWriteGuard implements WriteGuard {
     return this.run(collection, key, write, false);
   }
 
-  private async run<T>(collection: string, key: string, write: () => Promise<T>, wait: boolean): Promise<Attempt<T>> {
+  private async run<T>(
+    collection: string,
+    key: string,
+    write: () => Promise<T>,
+    wait: boolean,
+  ): Promise<Attempt<T>> {
     const lockId = `${collection}:${key}`;
     const owner = new ObjectId().toHexString();
     if (!(await this.acquire(lockId, owner, wait))) return { ran: false };

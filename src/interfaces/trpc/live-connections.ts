@@ -37,6 +37,7 @@ export class LiveConnections {
   }
 
   add(socket: WebSocket, agent: AuthenticatedAgent, token: string): void {
+    if (socket.readyState !== socket.OPEN) return; // closed while the context was being created
     const delay = Math.max(0, agent.session.expiresAt.getTime() - this.now().getTime());
     const connection: Connection = {
       socket,
