@@ -61,6 +61,11 @@ import {
 } from './mongo/mongo-client.js';
 import { createMongoRepositories } from './mongo/mongo-repositories.js';
 import { TOKENS, type TokenName } from './tokens.js';
+import { CloudApiWhatsAppGateway, singleNumberCredentials } from './whatsapp/graph-api-client.js';
+import { SandboxWhatsAppGateway } from './whatsapp/sandbox-whatsapp-gateway.js';
+import type { Ports } from '../application/ports/ports.js';
+import type { WhatsAppGateway } from '../application/ports/gateways.js';
+import { buildUseCases, type UseCases } from '../application/use-cases.js';
 
 export interface Repositories {
   agents: AgentRepository;
@@ -125,6 +130,17 @@ const REPOSITORY_TOKENS: Record<keyof Repositories, symbol> = {
   threads: TOKENS.ConversationThreadRepository,
   sessions: TOKENS.SessionRepository,
 };
+
+function createWhatsAppGateway(config: Config, logger: Logger): WhatsAppGateway {
+  const { accessToken, phoneNumberId, graphUrl, apiVersion } = config.whatsapp;
+  if (!accessToken || !phoneNumberId) return new SandboxWhatsAppGateway();
+  return new CloudApiWhatsAppGateway({
+    graphUrl,
+    apiVersion,
+    credentials: singleNumberCredentials(phoneNumberId, accessToken),
+    log: logger.child({ component: 'whatsapp' }),
+  });
+}
 
 export function createContainer(config: Config, options: ContainerOptions): DependencyContainer {
   const c = rootContainer.createChildContainer();
@@ -229,13 +245,28 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
       ),
   );
 
-  // ── agents ────────────────────────────────────────────────────────────────────────────────
-  // ── customers ─────────────────────────────────────────────────────────────────────────────
-  // ── conversations ─────────────────────────────────────────────────────────────────────────
-  // ── messages (+ WhatsApp gateway, outbox sender) ──────────────────────────────────────────
-  // ── tickets ───────────────────────────────────────────────────────────────────────────────
-  // ── settings / SLA ────────────────────────────────────────────────────────────────────────
-  // ── AI / media ────────────────────────────────────────────────────────────────────────────
+  // ── WhatsApp ──────────────────────────────────────────────────────────────────────────────
+  singleton<WhatsAppGateway>(TOKENS.WhatsAppGateway, () => createWhatsAppGateway(config, logger));
+
+  // ── use cases: every port bundled once, every use case built from it ──────────────────────
+  singleton<Ports>(TOKENS.Ports, () => ({
+    agents: r(TOKENS.AgentRepository),
+    customers: r(TOKENS.CustomerRepository),
+    conversations: r(TOKENS.ConversationRepository),
+    messages: r(TOKENS.MessageRepository),
+    tickets: r(TOKENS.TicketRepository),
+    sequences: r(TOKENS.SequenceRepository),
+    settings: r(TOKENS.SettingsRepository),
+    activity: r(TOKENS.ActivityLogRepository),
+    threads: r(TOKENS.ConversationThreadRepository),
+    sessions: r(TOKENS.SessionRepository),
+    events: r(TOKENS.EventBus),
+    clock: r(TOKENS.Clock),
+    ids: r(TOKENS.IdGenerator),
+    passwords: r(TOKENS.PasswordHasher),
+    whatsapp: r(TOKENS.WhatsAppGateway),
+  }));
+  singleton<UseCases>(TOKENS.UseCases, () => buildUseCases(r(TOKENS.Ports)));
 
   // ── overrides (tests) ─────────────────────────────────────────────────────────────────────
   for (const [name, value] of Object.entries(options.overrides ?? {})) {

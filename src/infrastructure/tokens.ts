@@ -40,8 +40,13 @@ export const TOKENS = {
   ChangePassword: Symbol.for('crm.ChangePassword'),
   EnsureFirstAdmin: Symbol.for('crm.EnsureFirstAdmin'),
 
-  // ── agents / customers / conversations / messages / tickets / settings / sla / ai ───────────
-  // (add the use cases' tokens here, one section per area)
+  // ── application ─────────────────────────────────────────────────────────────────────────────
+  /** `Ports`: every port bundled for the use cases. */
+  Ports: Symbol.for('crm.Ports'),
+  /** `UseCases`: the registry of every use case (src/application/use-cases.ts). */
+  UseCases: Symbol.for('crm.UseCases'),
+  /** `WhatsAppGateway`: the Cloud API client, or the sandbox that records instead of sending. */
+  WhatsAppGateway: Symbol.for('crm.WhatsAppGateway'),
 } as const;
 
 export type TokenName = keyof typeof TOKENS;

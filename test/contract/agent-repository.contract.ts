@@ -335,13 +335,35 @@ export function describeAgentRepositoryContract(
         expect((await repo.findById(agent.id))?.statistics.totalConversations).toBe(20);
       });
 
-      it('an update based on the version read before an increment still succeeds', async () => {
+      it('an update based on the version read before an increment still succeeds and keeps the increment', async () => {
         const agent = await stored();
         await repo.incrementStatistics(agent.id, { totalConversations: 1 });
 
         const returned = await repo.update({ ...agent, firstName: 'Later' });
 
         expect(returned.version).toBe(agent.version + 1);
+        expect(returned.statistics.totalConversations).toBe(agent.statistics.totalConversations + 1);
+        expect((await repo.findById(agent.id))?.statistics.totalConversations).toBe(agent.statistics.totalConversations + 1);
+      });
+
+      it('update never writes statistics: they belong to incrementStatistics and setStatistics', async () => {
+        const agent = await stored();
+        await repo.update({ ...agent, statistics: { ...agent.statistics, resolvedConversations: 999 } });
+        expect((await repo.findById(agent.id))?.statistics).toEqual(agent.statistics);
+      });
+
+      it('setStatistics sets only the given fields, without bumping version', async () => {
+        const agent = await stored();
+        await repo.incrementStatistics(agent.id, { totalConversations: 2 });
+        await repo.setStatistics(agent.id, { averageResponseTime: 12.5 });
+        const found = await repo.findById(agent.id);
+        expect(found?.statistics).toEqual({
+          ...agent.statistics,
+          totalConversations: agent.statistics.totalConversations + 2,
+          averageResponseTime: 12.5,
+        });
+        expect(found?.version).toBe(agent.version);
+        await expectNotFound(() => repo.setStatistics(newId(), { averageResponseTime: 1 }), 'AGENT.NOT_FOUND');
       });
 
       it('incrementStatistics throws NotFoundError (AGENT.NOT_FOUND) for a missing agent', async () => {

@@ -275,18 +275,6 @@ export function describeTicketRepositoryContract(
           );
         });
 
-        it('visibleTo: assigned to that agent or unassigned', async () => {
-          expect(await listIds({ visibleTo: ana })).toEqual(
-            idSet([openBilling, anaUrgent, anaWaiting, escalatedBug]),
-          );
-          const ben = newId();
-          const bens = await stored({ assignedAgent: ben });
-          expect(await listIds({ visibleTo: ben })).toEqual(idSet([openBilling, escalatedBug, bens]));
-          expect(await listIds({ visibleTo: ana, status: ['open', 'resolved'] })).toEqual(
-            idSet([openBilling, escalatedBug]),
-          );
-        });
-
         it('tags match any of the given tags', async () => {
           expect(await listIds({ tags: ['refund'] })).toEqual(idSet([openBilling, anaUrgent]));
           expect(await listIds({ tags: ['card', 'app'] })).toEqual(idSet([anaUrgent, escalatedBug]));

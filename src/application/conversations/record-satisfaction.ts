@@ -28,9 +28,12 @@ export class RecordSatisfaction {
     conversation.recordSatisfaction(input.rating, input.comment, now);
     const saved = await this.ports.conversations.update(conversation.toPrimitives());
 
+    // The running average is computed by the entity and stored with setStatistics: statistics are
+    // never written by update (increments from webhooks must not be overwritten).
     const customer = Customer.fromPrimitives(await requireCustomer(this.ports, saved.customerId));
     customer.recordSatisfaction(input.rating, now);
-    await this.ports.customers.update(customer.toPrimitives());
+    const { satisfactionScore, satisfactionCount } = customer.toPrimitives().statistics;
+    await this.ports.customers.setStatistics(customer.id, { satisfactionScore, satisfactionCount });
 
     await recordActivity(this.ports, input.actor, input.meta ?? {}, {
       entityType: 'conversation',

@@ -29,7 +29,7 @@ export class CreateCustomer {
     const customer = Customer.create(fields, {
       id: this.ports.ids.next(),
       now: this.ports.clock.now(),
-      defaultRegion: defaultRegion as Parameters<typeof Customer.create>[1]['defaultRegion'],
+      defaultRegion,
     });
     const created = customer.toPrimitives();
     await this.ports.customers.insert(created);

@@ -7,7 +7,9 @@
  *   WhatsApp message id, setting key).
  * - `update(record)` is optimistic: it succeeds only if the stored `version` equals
  *   `record.version`, stores `version + 1` and returns the stored record; otherwise it throws
- *   ConcurrencyError (or NotFoundError when the record does not exist).
+ *   ConcurrencyError (or NotFoundError when the record does not exist). For agents and customers
+ *   `update` never writes `statistics`: those counters belong to `incrementStatistics` (`$inc`)
+ *   and `setStatistics`, so a profile edit can never overwrite a concurrent increment.
  * - Lists page by keyset cursor (see pagination.ts), newest first, ties broken by id desc.
  * - Ids are validated (24-hex) before any query; callers' filters are typed values, never
  *   raw query objects.
@@ -62,6 +64,8 @@ export interface AgentRepository {
   count(): Promise<number>;
   /** Atomic `$inc` on statistics counters. */
   incrementStatistics(id: Id, delta: NumericDelta<AgentStatistics>): Promise<void>;
+  /** Sets statistics fields (averages, recomputed values) without touching the others. */
+  setStatistics(id: Id, fields: Partial<AgentStatistics>): Promise<void>;
   /**
    * Atomically takes one slot of the agent's capacity: increments
    * `statistics.currentActiveConversations` only if it is below `max`. Returns false (and changes
@@ -91,6 +95,8 @@ export interface CustomerRepository {
   /** Sorted by updatedAt desc. */
   list(filter: CustomerFilter, page: PageRequest): Promise<Page<CustomerPrimitives>>;
   incrementStatistics(id: Id, delta: NumericDelta<CustomerStatistics>): Promise<void>;
+  /** Sets statistics fields (averages, recomputed values) without touching the others. */
+  setStatistics(id: Id, fields: Partial<CustomerStatistics>): Promise<void>;
   delete(id: Id): Promise<void>;
 }
 

@@ -37,7 +37,7 @@ export class InMemoryAgentRepository implements AgentRepository {
     if (!stored) throw new NotFoundError('agent', agent.id);
     if (stored.version !== agent.version) throw new ConcurrencyError('agent', agent.id);
     this.#assertEmailFree(agent.email, agent.id);
-    const next = copy({ ...agent, version: agent.version + 1 });
+    const next = copy({ ...agent, statistics: stored.statistics, version: agent.version + 1 });
     this.#agents.set(agent.id, next);
     return copy(next);
   }
@@ -64,6 +64,15 @@ export class InMemoryAgentRepository implements AgentRepository {
 
   async count(): Promise<number> {
     return this.#agents.size;
+  }
+
+  async setStatistics(id: Id, fields: Partial<AgentStatistics>): Promise<void> {
+    checkId(id);
+    const record = this.#agents.get(id);
+    if (!record) throw new NotFoundError('agent', id);
+    for (const [field, value] of Object.entries(fields)) {
+      if (value !== undefined) (record.statistics as unknown as Record<string, number>)[field] = value;
+    }
   }
 
   async incrementStatistics(id: Id, delta: StatisticsDelta): Promise<void> {

@@ -36,7 +36,7 @@ export class InMemoryCustomerRepository implements CustomerRepository {
     if (!stored) throw new NotFoundError('customer', customer.id);
     if (stored.version !== customer.version) throw new ConcurrencyError('customer', customer.id);
     this.#assertPhoneFree(customer.phoneNumber, customer.id);
-    const next = copy({ ...customer, version: customer.version + 1 });
+    const next = copy({ ...customer, statistics: stored.statistics, version: customer.version + 1 });
     this.#customers.set(customer.id, next);
     return copy(next);
   }
@@ -52,6 +52,15 @@ export class InMemoryCustomerRepository implements CustomerRepository {
         (!term || matchesSearch(c, term)),
     );
     return pageByKeyset(matching, (c) => ms(c.updatedAt), page);
+  }
+
+  async setStatistics(id: Id, fields: Partial<CustomerStatistics>): Promise<void> {
+    checkId(id);
+    const record = this.#customers.get(id);
+    if (!record) throw new NotFoundError('customer', id);
+    for (const [field, value] of Object.entries(fields)) {
+      if (value !== undefined) (record.statistics as unknown as Record<string, number>)[field] = value;
+    }
   }
 
   async incrementStatistics(id: Id, delta: StatisticsDelta): Promise<void> {

@@ -148,6 +148,7 @@ export class MongoAgentRepository implements AgentRepository {
       version,
       uniqueKeys: this.uniqueKeys(doc),
       read: agentFromDocument,
+      preserve: ['statistics'],
     });
   }
 
@@ -179,6 +180,17 @@ export class MongoAgentRepository implements AgentRepository {
 
   count(): Promise<number> {
     return this.collection.countDocuments({});
+  }
+
+  async setStatistics(id: Id, fields: Partial<AgentStatistics>): Promise<void> {
+    const _id = toObjectId('id', id);
+    const set = statisticsIncrement(fields, STATISTICS_KEYS);
+    const result = await this.guard.exclusive(COLLECTION, id, async () =>
+      Object.keys(set).length > 0
+        ? this.collection.updateOne({ _id }, { $set: set })
+        : { matchedCount: await this.collection.countDocuments({ _id }, { limit: 1 }) },
+    );
+    if (result.matchedCount === 0) throw new NotFoundError(ENTITY, id);
   }
 
   async incrementStatistics(id: Id, delta: Partial<Record<keyof AgentStatistics, number>>): Promise<void> {

@@ -316,6 +316,8 @@ export interface VersionedUpdate<T> {
   version: number;
   uniqueKeys: readonly UniqueKey[];
   read: (doc: Document) => T;
+  /** Top-level keys never written by `update` (counters owned by `$inc`, e.g. `statistics`). */
+  preserve?: readonly string[];
 }
 
 /**
@@ -324,8 +326,10 @@ export interface VersionedUpdate<T> {
  */
 export async function updateVersioned<T>(u: VersionedUpdate<T>): Promise<T> {
   const { _id, ...rest } = u.doc;
-  const set = { ...rest, version: u.version + 1 };
-  const update = updateOperators(set, missingKeys(u.keys, set));
+  const set: Document = { ...rest, version: u.version + 1 };
+  for (const key of u.preserve ?? []) delete set[key];
+  const keys = u.keys.filter((key) => !u.preserve?.includes(key));
+  const update = updateOperators(set, missingKeys(keys, set));
   const id = _id.toHexString();
   return u.guard.exclusive(u.collection.collectionName, id, async () => {
     const stored = await translateDuplicates(

@@ -178,6 +178,7 @@ export class MongoCustomerRepository implements CustomerRepository {
       version,
       uniqueKeys: this.uniqueKeys(doc),
       read: customerFromDocument,
+      preserve: ['statistics'],
     });
   }
 
@@ -226,6 +227,17 @@ export class MongoCustomerRepository implements CustomerRepository {
         { phoneNumber: { $regex: `^\\+?${escapeRegex(term)}`, $options: 'i' } },
       ],
     };
+  }
+
+  async setStatistics(id: Id, fields: Partial<CustomerStatistics>): Promise<void> {
+    const _id = toObjectId('id', id);
+    const set = statisticsIncrement(fields, STATISTICS_KEYS);
+    const result = await this.guard.exclusive(COLLECTION, id, async () =>
+      Object.keys(set).length > 0
+        ? this.collection.updateOne({ _id }, { $set: set })
+        : { matchedCount: await this.collection.countDocuments({ _id }, { limit: 1 }) },
+    );
+    if (result.matchedCount === 0) throw new NotFoundError(ENTITY, id);
   }
 
   async incrementStatistics(id: Id, delta: Partial<Record<keyof CustomerStatistics, number>>): Promise<void> {
