@@ -10,6 +10,7 @@ import { ChangeConversationStatus } from './conversations/change-conversation-st
 import { GetConversation } from './conversations/get-conversation.js';
 import { ListConversations } from './conversations/list-conversations.js';
 import { MarkConversationRead } from './conversations/mark-conversation-read.js';
+import { FollowInbox } from './inbox/follow-inbox.js';
 import { RecordSatisfaction } from './conversations/record-satisfaction.js';
 import { TransferConversation } from './conversations/transfer-conversation.js';
 import { UpdateConversation } from './conversations/update-conversation.js';
@@ -40,6 +41,9 @@ export function buildUseCases(ports: Ports) {
       list: new ListMessages(ports),
       applyStatus: new ApplyMessageStatus(ports),
       deliver: new DeliverOutboundMessages(ports),
+    },
+    inbox: {
+      follow: new FollowInbox(ports),
     },
     // tickets, customers, agents, settings, activity: added as their use cases land.
   };

@@ -50,7 +50,10 @@ export async function saveAgent(
 }
 
 /** True when `agent` is an active admin and no other active admin exists. */
-export async function isLastActiveAdmin(ports: Pick<Ports, 'agents'>, agent: AgentPrimitives): Promise<boolean> {
+export async function isLastActiveAdmin(
+  ports: Pick<Ports, 'agents'>,
+  agent: AgentPrimitives,
+): Promise<boolean> {
   if (agent.role !== 'admin' || !agent.isActive) return false;
   const admins = await ports.agents.list({ role: 'admin', isActive: true }, { limit: 2 });
   return !admins.items.some((a) => a.id !== agent.id);
@@ -78,7 +81,10 @@ export function assertNoPrivilegeEscalation(
 }
 
 /** A supervisor (the agent escalations go to) must exist and be an active supervisor or admin. */
-export async function requireSupervisor(ports: Pick<Ports, 'agents'>, supervisorId: Id): Promise<AgentPrimitives> {
+export async function requireSupervisor(
+  ports: Pick<Ports, 'agents'>,
+  supervisorId: Id,
+): Promise<AgentPrimitives> {
   const supervisor = await requireAgent(ports, supervisorId);
   if (!supervisor.isActive || (supervisor.role !== 'supervisor' && supervisor.role !== 'admin')) {
     throw new ValidationError(

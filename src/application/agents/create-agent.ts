@@ -33,7 +33,9 @@ export interface CreateAgentCommand extends UseCaseInput {
  * DuplicateError (AGENT.DUPLICATE_EMAIL). Returns the public view (no hash).
  */
 export class CreateAgent {
-  constructor(private readonly ports: Pick<Ports, 'agents' | 'passwords' | 'activity' | 'events' | 'clock' | 'ids'>) {}
+  constructor(
+    private readonly ports: Pick<Ports, 'agents' | 'passwords' | 'activity' | 'events' | 'clock' | 'ids'>,
+  ) {}
 
   async execute(input: CreateAgentCommand): Promise<AgentPublic> {
     const { actor, meta, password, ...fields } = input;
@@ -47,7 +49,10 @@ export class CreateAgent {
     const draft = Agent.create({ ...fields, passwordHash: 'pending' }, { id, now });
     assertNoPrivilegeEscalation(actor, { role: draft.role, permissions: draft.permissions });
 
-    const agent = Agent.create({ ...fields, passwordHash: await this.ports.passwords.hash(password) }, { id, now });
+    const agent = Agent.create(
+      { ...fields, passwordHash: await this.ports.passwords.hash(password) },
+      { id, now },
+    );
     const created = agent.toPrimitives();
     await this.ports.agents.insert(created);
     await recordActivity(this.ports, actor, meta ?? {}, {

@@ -21,6 +21,10 @@ export class BlockCustomer {
     authorize(input.actor, 'customer.block', { kind: 'customer', id: before.id });
     const customer = Customer.fromPrimitives(before);
     customer.block(input.reason, this.ports.clock.now());
-    return saveCustomer(this.ports, input.actor, input.meta, { before, customer, reason: input.reason.trim() });
+    return saveCustomer(this.ports, input.actor, input.meta, {
+      before,
+      customer,
+      reason: input.reason.trim(),
+    });
   }
 }

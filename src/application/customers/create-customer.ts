@@ -1,4 +1,4 @@
-import { Customer, type CreateCustomerInput } from '../../domain/customer/customer.js';
+import { type CreateCustomerInput, Customer } from '../../domain/customer/customer.js';
 import type { CustomerPrimitives } from '../../domain/customer/customer.types.js';
 import type { Ports } from '../ports/ports.js';
 import { recordActivity } from '../shared/activity.js';
@@ -16,7 +16,10 @@ export interface CreateCustomerCommand extends UseCaseInput, CreateCustomerInput
  */
 export class CreateCustomer {
   constructor(
-    private readonly ports: Pick<Ports, 'customers' | 'agents' | 'settings' | 'activity' | 'events' | 'clock' | 'ids'>,
+    private readonly ports: Pick<
+      Ports,
+      'customers' | 'agents' | 'settings' | 'activity' | 'events' | 'clock' | 'ids'
+    >,
   ) {}
 
   async execute(input: CreateCustomerCommand): Promise<CustomerPrimitives> {

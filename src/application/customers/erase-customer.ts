@@ -3,8 +3,8 @@ import { SLOT_HOLDING_STATUSES } from '../../domain/assignment/assignment-policy
 import type { ConversationPrimitives } from '../../domain/conversation/conversation.types.js';
 import { Customer } from '../../domain/customer/customer.js';
 import { PhoneNumber } from '../../domain/customer/phone-number.js';
-import type { DomainEvent } from '../../domain/shared/events.js';
 import { NotFoundError, ValidationError } from '../../domain/shared/errors.js';
+import type { DomainEvent } from '../../domain/shared/events.js';
 import type { Id } from '../../domain/shared/ids.js';
 import { Ticket } from '../../domain/ticket/ticket.js';
 import type { TicketPrimitives } from '../../domain/ticket/ticket.types.js';
@@ -152,7 +152,10 @@ export class EraseCustomer {
     );
   }
 
-  async #deleteConversation(conversation: ConversationPrimitives, result: EraseCustomerResult): Promise<void> {
+  async #deleteConversation(
+    conversation: ConversationPrimitives,
+    result: EraseCustomerResult,
+  ): Promise<void> {
     const publicIds: string[] = [];
     let cursor: string | undefined;
     do {
@@ -161,7 +164,8 @@ export class EraseCustomer {
         ...(cursor === undefined ? {} : { cursor }),
       });
       for (const message of page.items) {
-        for (const attachment of message.attachments) if (attachment.publicId) publicIds.push(attachment.publicId);
+        for (const attachment of message.attachments)
+          if (attachment.publicId) publicIds.push(attachment.publicId);
       }
       cursor = page.nextCursor;
     } while (cursor !== undefined);

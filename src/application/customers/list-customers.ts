@@ -1,4 +1,8 @@
-import type { CustomerPrimitives, CustomerSegment, CustomerStatus } from '../../domain/customer/customer.types.js';
+import type {
+  CustomerPrimitives,
+  CustomerSegment,
+  CustomerStatus,
+} from '../../domain/customer/customer.types.js';
 import type { Page } from '../ports/pagination.js';
 import type { Ports } from '../ports/ports.js';
 import { authorize } from '../shared/guards.js';

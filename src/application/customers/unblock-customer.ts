@@ -18,7 +18,10 @@ export class UnblockCustomer {
 
   async execute(input: UnblockCustomerCommand): Promise<CustomerPrimitives> {
     authorize(input.actor, 'customer.block');
-    const reason = assertNonEmpty('reason', typeof input.reason === 'string' ? input.reason : undefined).trim();
+    const reason = assertNonEmpty(
+      'reason',
+      typeof input.reason === 'string' ? input.reason : undefined,
+    ).trim();
     assertMaxLength('reason', reason, 1000);
     const before = await requireCustomer(this.ports, input.customerId);
     authorize(input.actor, 'customer.block', { kind: 'customer', id: before.id });

@@ -35,14 +35,16 @@ export class UpdateCustomer {
     const before = await requireCustomer(this.ports, input.customerId);
     authorize(input.actor, 'customer.write', { kind: 'customer', id: before.id });
     const preferredAgent = input.changes?.preferences?.preferredAgent;
-    if (preferredAgent !== undefined && preferredAgent !== null) await requireAgent(this.ports, preferredAgent);
+    if (preferredAgent !== undefined && preferredAgent !== null)
+      await requireAgent(this.ports, preferredAgent);
 
     const customer = Customer.fromPrimitives(before);
     const now = this.ports.clock.now();
     if (input.changes !== undefined) customer.update(input.changes, now);
     if (input.addTags?.length) customer.addTags(input.addTags, now);
     if (input.removeTags?.length) customer.removeTags(input.removeTags, now);
-    for (const [key, value] of Object.entries(input.customFields ?? {})) customer.setCustomField(key, value, now);
+    for (const [key, value] of Object.entries(input.customFields ?? {}))
+      customer.setCustomField(key, value, now);
     return saveCustomer(this.ports, input.actor, input.meta, { before, customer });
   }
 }

@@ -1,9 +1,6 @@
-import {
-  getSettingDefinition,
-  type SettingKey,
-} from '../../domain/settings/setting-definitions.js';
-import type { SettingsSnapshot } from '../../domain/settings/settings-snapshot.js';
+import { getSettingDefinition, type SettingKey } from '../../domain/settings/setting-definitions.js';
 import type { SettingCategory, SystemSettingPrimitives } from '../../domain/settings/settings.types.js';
+import type { SettingsSnapshot } from '../../domain/settings/settings-snapshot.js';
 import type { Id } from '../../domain/shared/ids.js';
 
 /** A setting as the API shows it: its effective value (stored, or the default) and its definition. */

@@ -1,9 +1,9 @@
 import {
   assertEditable,
   changeSetting,
-  defaultSettings,
   getSettingDefinition,
 } from '../../domain/settings/setting-definitions.js';
+import type { SystemSettingPrimitives } from '../../domain/settings/settings.types.js';
 import { SettingsSnapshot } from '../../domain/settings/settings-snapshot.js';
 import type { Ports } from '../ports/ports.js';
 import { recordActivity } from '../shared/activity.js';
@@ -34,12 +34,21 @@ export class UpdateSetting {
   async execute(input: UpdateSettingCommand): Promise<SettingView> {
     const { actor } = input;
     authorize(actor, 'settings.write');
-    const { key } = getSettingDefinition(input.key);
+    const def = getSettingDefinition(input.key);
+    const { key } = def;
     assertEditable(key);
 
     const now = this.ports.clock.now();
-    const current =
-      (await this.ports.settings.get(key)) ?? defaultSettings(now, () => this.ports.ids.next()).find((s) => s.key === key)!;
+    const current: SystemSettingPrimitives = (await this.ports.settings.get(key)) ?? {
+      id: this.ports.ids.next(),
+      key,
+      value: structuredClone(def.defaultValue),
+      description: def.description,
+      category: def.category,
+      isEditable: def.isEditable,
+      createdAt: now,
+      updatedAt: now,
+    };
     const previous = new SettingsSnapshot([current]).get(key);
     const by = actorId(actor);
     const next = changeSetting(current, input.value, by, now);

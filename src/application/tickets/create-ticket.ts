@@ -4,10 +4,10 @@ import { ValidationError } from '../../domain/shared/errors.js';
 import type { Id } from '../../domain/shared/ids.js';
 import { slaLevelForSegment } from '../../domain/sla/sla-status.js';
 import {
+  Ticket,
   type TicketAttachmentInput,
   type TicketLabel,
   type TicketLocationInput,
-  Ticket,
 } from '../../domain/ticket/ticket.js';
 import type { SlaLevel, TicketCategory, TicketPrimitives } from '../../domain/ticket/ticket.types.js';
 import { formatTicketId, ticketSequenceKey, ticketYear } from '../../domain/ticket/ticket-id.js';
@@ -71,7 +71,9 @@ export class CreateTicket {
     authorize(actor, 'ticket.write');
 
     const conversation =
-      input.conversationId === undefined ? undefined : await requireConversation(this.ports, input.conversationId);
+      input.conversationId === undefined
+        ? undefined
+        : await requireConversation(this.ports, input.conversationId);
     if (conversation) {
       // Opening a ticket from a conversation needs the right to see that conversation.
       authorize(actor, 'conversation.read', {
@@ -84,7 +86,11 @@ export class CreateTicket {
     }
     const customerId = conversation?.customerId ?? input.customerId;
     if (customerId === undefined) {
-      throw new ValidationError('customerId', 'is required when the ticket has no conversation', 'VALIDATION.REQUIRED');
+      throw new ValidationError(
+        'customerId',
+        'is required when the ticket has no conversation',
+        'VALIDATION.REQUIRED',
+      );
     }
     const customer = await requireCustomer(this.ports, customerId);
     if (customer.erasedAt !== undefined) throw customerErased(customer.id);

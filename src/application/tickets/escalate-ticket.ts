@@ -8,7 +8,13 @@ import { authorize, requireTicket } from '../shared/guards.js';
 import { loadSettings } from '../shared/settings.js';
 import type { UseCaseInput } from '../shared/use-case-input.js';
 import { noEscalationTarget } from './ticket-errors.js';
-import { authorizeOnTicket, requireTicketWorker, saveTicket, type TicketPorts, ticketSla } from './ticket-support.js';
+import {
+  authorizeOnTicket,
+  requireTicketWorker,
+  saveTicket,
+  type TicketPorts,
+  ticketSla,
+} from './ticket-support.js';
 
 export interface EscalateTicketCommand extends UseCaseInput {
   ticketId: Id;
@@ -64,7 +70,9 @@ export class EscalateTicket {
       a.permissions.includes('manage:tickets'),
     );
     const target = chooseEscalationTarget(
-      holder ? { id: holder.id, ...(holder.supervisorId ? { supervisorId: holder.supervisorId } : {}) } : undefined,
+      holder
+        ? { id: holder.id, ...(holder.supervisorId ? { supervisorId: holder.supervisorId } : {}) }
+        : undefined,
       candidates,
     );
     if (!target) throw noEscalationTarget(ticket.id);

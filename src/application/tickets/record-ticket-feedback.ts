@@ -44,8 +44,13 @@ export class RecordTicketFeedback {
       },
       now,
     );
-    const saved = await saveTicket(this.ports, input.actor, input.meta, { before, ticket, action: 'updated' });
-    if (before.customerFeedback === undefined) await this.#addToCustomerAverage(saved.customerId, input.rating, now);
+    const saved = await saveTicket(this.ports, input.actor, input.meta, {
+      before,
+      ticket,
+      action: 'updated',
+    });
+    if (before.customerFeedback === undefined)
+      await this.#addToCustomerAverage(saved.customerId, input.rating, now);
     return saved;
   }
 

@@ -46,7 +46,11 @@ export class RelateTickets {
       const child = Ticket.fromPrimitives(first);
       if (!child.setParent(second.id, now)) return { ticket: first, other: second };
       await this.#assertNotAncestor(first.id, second);
-      const saved = await saveTicket(this.ports, actor, input.meta, { before: first, ticket: child, action: 'updated' });
+      const saved = await saveTicket(this.ports, actor, input.meta, {
+        before: first,
+        ticket: child,
+        action: 'updated',
+      });
       return { ticket: saved, other: second };
     }
 

@@ -30,7 +30,11 @@ export class ResolveTicket {
     let resolvedBy = actorId(input.actor);
     if (resolvedBy === undefined) {
       if (input.resolvedBy === undefined) {
-        throw new ValidationError('resolvedBy', 'is required when the system resolves a ticket', 'VALIDATION.REQUIRED');
+        throw new ValidationError(
+          'resolvedBy',
+          'is required when the system resolves a ticket',
+          'VALIDATION.REQUIRED',
+        );
       }
       resolvedBy = (await requireAgent(this.ports, input.resolvedBy)).id;
     }

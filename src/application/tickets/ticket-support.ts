@@ -70,7 +70,10 @@ export async function saveTicket(
 }
 
 /** The agent who is given a ticket must exist (NotFound), be active and be able to work tickets. */
-export async function requireTicketWorker(ports: Pick<Ports, 'agents'>, agentId: Id): Promise<AgentPrimitives> {
+export async function requireTicketWorker(
+  ports: Pick<Ports, 'agents'>,
+  agentId: Id,
+): Promise<AgentPrimitives> {
   const agent = await requireAgent(ports, agentId);
   if (!agent.isActive) throw assigneeNotEligible(agentId, 'inactive');
   if (!agent.permissions.includes('manage:tickets')) throw assigneeNotEligible(agentId, 'missing_permission');
