@@ -33,6 +33,8 @@ export interface Config {
     /** accessToken and phoneNumberId come together; unset means the sandbox gateway. */
     accessToken?: string;
     phoneNumberId?: string;
+    /** WHATSAPP_NUMBERS: more business numbers, each with its own token (sends go out from the conversation's number). */
+    numbers?: { phoneNumberId: string; accessToken: string }[];
     businessAccountId?: string;
     apiVersion: string;
     graphUrl: string;
@@ -60,6 +62,7 @@ const SECRET_VARS = new Set([
   'WHATSAPP_APP_SECRET',
   'WHATSAPP_VERIFY_TOKEN',
   'WHATSAPP_ACCESS_TOKEN',
+  'WHATSAPP_NUMBERS',
   'OPENAI_API_KEY',
   'CLOUDINARY_URL',
   'ADMIN_PASSWORD',
@@ -70,6 +73,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 
 const optionalString = z.string().optional();
+const WHATSAPP_NUMBERS_SHAPE =
+  'must be a JSON list like [{"phoneNumberId":"123","accessToken":"..."}] (numeric ids, non-empty tokens)';
 const urlWithProtocols = (protocols: string[], what: string) =>
   z
     .string()
@@ -115,6 +120,32 @@ const schema = z.object({
   WHATSAPP_VERIFY_TOKEN: optionalString,
   WHATSAPP_ACCESS_TOKEN: optionalString,
   WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'must be the numeric phone number id').optional(),
+  WHATSAPP_NUMBERS: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: WHATSAPP_NUMBERS_SHAPE });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z
+        .array(
+          z.object({
+            phoneNumberId: z.string().regex(/^\d+$/, WHATSAPP_NUMBERS_SHAPE),
+            accessToken: z.string().trim().min(1, WHATSAPP_NUMBERS_SHAPE),
+          }),
+          { error: WHATSAPP_NUMBERS_SHAPE },
+        )
+        .min(1, WHATSAPP_NUMBERS_SHAPE)
+        .refine(
+          (list) => new Set(list.map((n) => n.phoneNumberId)).size === list.length,
+          'lists a phoneNumberId twice',
+        ),
+    )
+    .optional(),
   WHATSAPP_BUSINESS_ACCOUNT_ID: z
     .string()
     .regex(/^\d+$/, 'must be the numeric business account id')
@@ -188,7 +219,7 @@ function crossFieldProblems(p: Record<string, string>): string[] {
   if (p.WHATSAPP_ACCESS_TOKEN && !p.WHATSAPP_PHONE_NUMBER_ID) {
     lines.push('WHATSAPP_PHONE_NUMBER_ID: is required when WHATSAPP_ACCESS_TOKEN is set');
   }
-  if (p.WHATSAPP_PHONE_NUMBER_ID && !p.WHATSAPP_ACCESS_TOKEN) {
+  if (p.WHATSAPP_PHONE_NUMBER_ID && !p.WHATSAPP_ACCESS_TOKEN && !p.WHATSAPP_NUMBERS) {
     lines.push('WHATSAPP_ACCESS_TOKEN: is required when WHATSAPP_PHONE_NUMBER_ID is set');
   }
   if (p.OPENAI_BASE_URL && !p.OPENAI_API_KEY) {
@@ -235,6 +266,7 @@ function toConfig(p: Parsed): Config {
       verifyToken: p.WHATSAPP_VERIFY_TOKEN,
       accessToken: p.WHATSAPP_ACCESS_TOKEN,
       phoneNumberId: p.WHATSAPP_PHONE_NUMBER_ID,
+      ...(p.WHATSAPP_NUMBERS ? { numbers: p.WHATSAPP_NUMBERS } : {}),
       businessAccountId: p.WHATSAPP_BUSINESS_ACCOUNT_ID,
       apiVersion: p.WHATSAPP_API_VERSION,
       graphUrl: p.WHATSAPP_GRAPH_URL.replace(/\/+$/, ''),

@@ -33,6 +33,7 @@ import type {
   SettingsRepository,
   TicketRepository,
 } from '../application/ports/repositories.js';
+import type { WebhookInbox } from '../application/ports/webhook-inbox.js';
 import { InMemoryLoginThrottle } from './auth/in-memory-login-throttle.js';
 import type { Config } from './config.js';
 import { Argon2PasswordHasher } from './crypto/argon2-password-hasher.js';
@@ -51,6 +52,7 @@ import { InMemorySequenceRepository } from './memory/in-memory-sequence-reposito
 import { InMemorySessionRepository } from './memory/in-memory-session-repository.js';
 import { InMemorySettingsRepository } from './memory/in-memory-settings-repository.js';
 import { InMemoryTicketRepository } from './memory/in-memory-ticket-repository.js';
+import { InMemoryWebhookInbox } from './memory/in-memory-webhook-inbox.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { ensureIndexes } from './mongo/indexes.js';
 import {
@@ -61,10 +63,15 @@ import {
 } from './mongo/mongo-client.js';
 import { createMongoRepositories } from './mongo/mongo-repositories.js';
 import { TOKENS, type TokenName } from './tokens.js';
-import { CloudApiWhatsAppGateway, singleNumberCredentials } from './whatsapp/graph-api-client.js';
+import { registerBackgroundWorkers, type WorkerOptions } from './workers/background-workers.js';
+import {
+  CloudApiWhatsAppGateway,
+  credentialsFromMap,
+  singleNumberCredentials,
+} from './whatsapp/graph-api-client.js';
 import { SandboxWhatsAppGateway } from './whatsapp/sandbox-whatsapp-gateway.js';
 import type { Ports } from '../application/ports/ports.js';
-import type { WhatsAppGateway } from '../application/ports/gateways.js';
+import type { MediaStore, WhatsAppGateway } from '../application/ports/gateways.js';
 import { buildUseCases, type UseCases } from '../application/use-cases.js';
 
 export interface Repositories {
@@ -78,6 +85,7 @@ export interface Repositories {
   activity: ActivityLogRepository;
   threads: ConversationThreadRepository;
   sessions: SessionRepository;
+  webhookInbox: WebhookInbox;
 }
 
 export function createInMemoryRepositories(): Repositories {
@@ -92,6 +100,7 @@ export function createInMemoryRepositories(): Repositories {
     activity: new InMemoryActivityLogRepository(),
     threads: new InMemoryConversationThreadRepository(),
     sessions: new InMemorySessionRepository(),
+    webhookInbox: new InMemoryWebhookInbox(),
   };
 }
 
@@ -114,6 +123,8 @@ export interface ContainerOptions {
   logger?: Logger;
   metrics?: Metrics;
   mongo?: MongoConnection;
+  /** Where inbound media is stored (Cloudinary); none: attachments keep their WhatsApp media id. */
+  media?: MediaStore;
   /** Replace any registration by token name (tests: a fixed clock, a fast hasher...). */
   overrides?: Partial<Record<TokenName, unknown>>;
 }
@@ -129,15 +140,29 @@ const REPOSITORY_TOKENS: Record<keyof Repositories, symbol> = {
   activity: TOKENS.ActivityLogRepository,
   threads: TOKENS.ConversationThreadRepository,
   sessions: TOKENS.SessionRepository,
+  webhookInbox: TOKENS.WebhookInbox,
 };
 
+/**
+ * The Cloud API gateway when there are credentials (WHATSAPP_ACCESS_TOKEN + WHATSAPP_PHONE_NUMBER_ID,
+ * and/or WHATSAPP_NUMBERS: one token per business number), else the sandbox. Each send goes out from
+ * its conversation's number; the default number (WHATSAPP_PHONE_NUMBER_ID, else the first listed)
+ * serves conversations that have none.
+ */
 function createWhatsAppGateway(config: Config, logger: Logger): WhatsAppGateway {
-  const { accessToken, phoneNumberId, graphUrl, apiVersion } = config.whatsapp;
-  if (!accessToken || !phoneNumberId) return new SandboxWhatsAppGateway();
+  const { accessToken, phoneNumberId, numbers = [], graphUrl, apiVersion } = config.whatsapp;
+  const tokens: Record<string, string> = {};
+  for (const n of numbers) tokens[n.phoneNumberId] = n.accessToken;
+  if (accessToken && phoneNumberId) tokens[phoneNumberId] = accessToken;
+  const defaultNumber = phoneNumberId ?? numbers[0]?.phoneNumberId;
+  if (Object.keys(tokens).length === 0) return new SandboxWhatsAppGateway();
   return new CloudApiWhatsAppGateway({
     graphUrl,
     apiVersion,
-    credentials: singleNumberCredentials(phoneNumberId, accessToken),
+    credentials:
+      numbers.length === 0 && accessToken && phoneNumberId
+        ? singleNumberCredentials(phoneNumberId, accessToken)
+        : credentialsFromMap(tokens, defaultNumber),
     log: logger.child({ component: 'whatsapp' }),
   });
 }
@@ -247,6 +272,7 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
 
   // ── WhatsApp ──────────────────────────────────────────────────────────────────────────────
   singleton<WhatsAppGateway>(TOKENS.WhatsAppGateway, () => createWhatsAppGateway(config, logger));
+  c.register(TOKENS.MediaStore, { useValue: options.media });
 
   // ── use cases: every port bundled once, every use case built from it ──────────────────────
   singleton<Ports>(TOKENS.Ports, () => ({
@@ -260,11 +286,13 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
     activity: r(TOKENS.ActivityLogRepository),
     threads: r(TOKENS.ConversationThreadRepository),
     sessions: r(TOKENS.SessionRepository),
+    webhookInbox: r(TOKENS.WebhookInbox),
     events: r(TOKENS.EventBus),
     clock: r(TOKENS.Clock),
     ids: r(TOKENS.IdGenerator),
     passwords: r(TOKENS.PasswordHasher),
     whatsapp: r(TOKENS.WhatsAppGateway),
+    ...optional('media', r<MediaStore | undefined>(TOKENS.MediaStore)),
   }));
   singleton<UseCases>(TOKENS.UseCases, () => buildUseCases(r(TOKENS.Ports)));
 
@@ -282,6 +310,9 @@ export function createInMemoryContainer(
 ): DependencyContainer {
   return createContainer(config, { repositories: createInMemoryRepositories(), ...options });
 }
+
+const optional = <K extends string, V>(key: K, value: V | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
 
 function readinessOf(mongo: MongoConnection | undefined): Readiness {
   if (!mongo) return { check: async () => true };
@@ -333,6 +364,18 @@ export interface BuildAppOptions {
   /** Force in-memory repositories even when MONGODB_URI is set. */
   inMemory?: boolean;
   overrides?: ContainerOptions['overrides'];
+  /**
+   * The background workers (webhook inbox, outbox, media; src/infrastructure/workers), started by
+   * `start()`. Default true; false builds the app without them (a test that must not process).
+   */
+  workers?: boolean | WorkerOptions;
+}
+
+/** Cloudinary when CLOUDINARY_URL is set. Imported lazily: the SDK fixes http/https when first loaded. */
+async function createMediaStore(config: Config): Promise<MediaStore | undefined> {
+  if (!config.cloudinary) return undefined;
+  const { CloudinaryMediaStore } = await import('./cloudinary/cloudinary-media-store.js');
+  return new CloudinaryMediaStore({ url: config.cloudinary.url });
 }
 
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
@@ -360,17 +403,19 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     repositories = createInMemoryRepositories();
   }
 
+  const media = await createMediaStore(config);
   const container = createContainer(config, {
     repositories,
     logger,
     ...(mongo ? { mongo } : {}),
+    ...(media ? { media } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
   });
 
   const adapters: AdapterSummary = {
     data: capabilities ? capabilities.server : 'memory',
     events: 'in-process',
-    whatsapp: config.whatsapp.accessToken ? 'cloud-api' : 'sandbox',
+    whatsapp: config.whatsapp.accessToken || config.whatsapp.numbers ? 'cloud-api' : 'sandbox',
     ai: config.openai ? 'openai' : 'off',
     media: config.cloudinary ? 'cloudinary' : 'links',
   };
@@ -396,7 +441,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     stopHooks.push(() => clearInterval(timer));
   }
 
-  return {
+  const app: App = {
     config,
     container,
     logger,
@@ -425,4 +470,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       return stopped;
     },
   };
+  if (options.workers !== false) {
+    registerBackgroundWorkers(app, options.workers === true ? {} : (options.workers ?? {}));
+  }
+  return app;
 }

@@ -10,8 +10,17 @@ export interface Metrics {
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
   inboundMessages: Counter<never>;
+  webhookEvents: Counter<'outcome'>;
   outboundMessages: Counter<'status'>;
   outboxQueueDepth: Gauge<never>;
+  /** OpenAI calls by operation (reply, classify, ...) and outcome (ok or the AiFailureKind). */
+  aiRequests: Counter<'operation' | 'outcome'>;
+  aiRequestDuration: Histogram<'operation'>;
+  /** 0 closed, 1 half-open, 2 open. */
+  aiCircuitState: Gauge<never>;
+  /** Inbound messages processed by the AI worker, by outcome (replied, handed_off, declined, ...). */
+  aiInboundOutcomes: Counter<'outcome'>;
+  aiHandoffs: Counter<'reason'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -38,6 +47,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       help: 'WhatsApp messages received through the webhook',
       registers: [registry],
     }),
+    webhookEvents: new Counter({
+      name: 'crm_webhook_events_total',
+      help: 'WhatsApp webhook events by outcome: accepted, duplicate (already in the inbox), processed, waiting, retried, dead, dropped',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     outboundMessages: new Counter({
       name: 'crm_outbound_messages_total',
       help: 'Outbound WhatsApp messages by final send outcome (sent, failed, ...)',
@@ -47,6 +62,36 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     outboxQueueDepth: new Gauge({
       name: 'crm_outbox_queue_depth',
       help: 'Outbound messages waiting in the outbox (pending)',
+      registers: [registry],
+    }),
+    aiRequests: new Counter({
+      name: 'crm_ai_requests_total',
+      help: 'OpenAI calls by operation and outcome (ok, timeout, circuit_open, rate_limited, ...)',
+      labelNames: ['operation', 'outcome'],
+      registers: [registry],
+    }),
+    aiRequestDuration: new Histogram({
+      name: 'crm_ai_request_duration_seconds',
+      help: 'OpenAI call duration in seconds (retries included), by operation',
+      labelNames: ['operation'],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
+      registers: [registry],
+    }),
+    aiCircuitState: new Gauge({
+      name: 'crm_ai_circuit_state',
+      help: 'State of the OpenAI circuit breaker: 0 closed, 1 half-open, 2 open',
+      registers: [registry],
+    }),
+    aiInboundOutcomes: new Counter({
+      name: 'crm_ai_inbound_total',
+      help: 'Inbound messages processed by the AI worker, by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    aiHandoffs: new Counter({
+      name: 'crm_ai_handoffs_total',
+      help: 'Conversations handed from the AI assistant to a person, by reason',
+      labelNames: ['reason'],
       registers: [registry],
     }),
   };

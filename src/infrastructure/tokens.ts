@@ -27,6 +27,8 @@ export const TOKENS = {
   ActivityLogRepository: Symbol.for('crm.ActivityLogRepository'),
   ConversationThreadRepository: Symbol.for('crm.ConversationThreadRepository'),
   SessionRepository: Symbol.for('crm.SessionRepository'),
+  /** `WebhookInbox`: WhatsApp webhook events stored before they are acknowledged. */
+  WebhookInbox: Symbol.for('crm.WebhookInbox'),
 
   // ── auth ────────────────────────────────────────────────────────────────────────────────────
   PasswordHasher: Symbol.for('crm.PasswordHasher'),
@@ -47,6 +49,10 @@ export const TOKENS = {
   UseCases: Symbol.for('crm.UseCases'),
   /** `WhatsAppGateway`: the Cloud API client, or the sandbox that records instead of sending. */
   WhatsAppGateway: Symbol.for('crm.WhatsAppGateway'),
+  /** `MediaStore | undefined`: Cloudinary when CLOUDINARY_URL is set, else none (media not stored). */
+  MediaStore: Symbol.for('crm.MediaStore'),
+  /** `BackgroundWorkers` (src/infrastructure/workers): registered by buildApp unless `workers: false`. */
+  BackgroundWorkers: Symbol.for('crm.BackgroundWorkers'),
 } as const;
 
 export type TokenName = keyof typeof TOKENS;

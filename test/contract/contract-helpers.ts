@@ -258,3 +258,63 @@ export function itPagesByKeyset<T extends { id: string }>(setup: () => KeysetPag
     }
   });
 }
+
+export interface ActiveBetweenSetup<T extends { id: string; createdAt: Date; updatedAt: Date }> {
+  /** Stores one record with these dates; returns what was stored. */
+  insert(dates: { createdAt: Date; updatedAt: Date }): Promise<T>;
+  listActiveBetween(range: { from: Date; to: Date }, limit: number): Promise<T[]>;
+}
+
+/**
+ * The `listActiveBetween(range, limit)` promises (reports): a record is returned when it was created
+ * before `to` and last changed at or after `from` (`[from, to)`), newest change first (ties by id
+ * desc), at most `limit`; a range whose ends are not valid dates in order is refused.
+ */
+export function itListsActiveBetween<T extends { id: string; createdAt: Date; updatedAt: Date }>(
+  setup: () => ActiveBetweenSetup<T>,
+): void {
+  const at = (n: number) => new Date(BASE_TIME.getTime() + n * 60_000);
+  const range = { from: at(0), to: at(60) };
+
+  it('returns what was created before `to` and changed at or after `from`, newest change first', async () => {
+    const s = setup();
+    const before = await s.insert({ createdAt: at(-120), updatedAt: at(-1) }); // untouched in range
+    const carriedIn = await s.insert({ createdAt: at(-120), updatedAt: at(10) }); // older, worked in range
+    const inside = await s.insert({ createdAt: at(5), updatedAt: at(30) });
+    const touchedLater = await s.insert({ createdAt: at(20), updatedAt: at(500) }); // e.g. resolved in range, rated later
+    const onFrom = await s.insert({ createdAt: at(-5), updatedAt: at(0) }); // `from` is inclusive
+    const onTo = await s.insert({ createdAt: at(60), updatedAt: at(61) }); // `to` is exclusive
+    const after = await s.insert({ createdAt: at(70), updatedAt: at(80) });
+
+    const found = await s.listActiveBetween(range, 100);
+
+    expect(found.map((r) => r.id)).toEqual([touchedLater.id, inside.id, carriedIn.id, onFrom.id]);
+    const ids = found.map((r) => r.id);
+    for (const excluded of [before, onTo, after]) expect(ids).not.toContain(excluded.id);
+    expect(found[1]).toEqual(inside);
+  });
+
+  it('breaks ties of updatedAt by id descending and honours the limit', async () => {
+    const s = setup();
+    const stored: T[] = [];
+    for (let i = 0; i < 5; i++) stored.push(await s.insert({ createdAt: at(1), updatedAt: at(2) }));
+    const byIdDesc = stored.map((r) => r.id).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+
+    expect((await s.listActiveBetween(range, 100)).map((r) => r.id)).toEqual(byIdDesc);
+    expect((await s.listActiveBetween(range, 3)).map((r) => r.id)).toEqual(byIdDesc.slice(0, 3));
+  });
+
+  it('refuses a range that is empty, reversed or not made of dates (ValidationError)', async () => {
+    const s = setup();
+    await s.insert({ createdAt: at(1), updatedAt: at(2) });
+    for (const bad of [
+      { from: at(10), to: at(10) },
+      { from: at(10), to: at(0) },
+      { from: new Date(Number.NaN), to: at(0) },
+      { from: '2025-03-03T15:00:00Z' as unknown as Date, to: at(10) },
+    ]) {
+      const error = await caught(() => s.listActiveBetween(bad, 10));
+      expect(error).toBeInstanceOf(ValidationError);
+    }
+  });
+}

@@ -9,6 +9,7 @@ import {
   expectNotFound,
   expectStaleWrite,
   idSet,
+  itListsActiveBetween,
   itPagesByKeyset,
   mirrored,
   newestFirst,
@@ -435,6 +436,13 @@ export function describeConversationRepositoryContract(
           closed: 0,
         });
       });
+    });
+
+    describe('listActiveBetween (reports)', () => {
+      itListsActiveBetween(() => ({
+        insert: (dates) => stored(dates),
+        listActiveBetween: (range, limit) => repo.listActiveBetween(range, limit),
+      }));
     });
 
     describe('delete', () => {

@@ -336,6 +336,34 @@ export function describeMessageRepositoryContract(
       });
     });
 
+    describe('claimForAi (one AI processing per message)', () => {
+      it('claims an unprocessed message once: aiProcessed becomes true, nothing else changes', async () => {
+        const message = await stored();
+
+        expect(await repo.claimForAi(message.id)).toBe(true);
+        expect(await repo.findById(message.id)).toEqual({ ...message, aiProcessed: true });
+        expect(await repo.claimForAi(message.id)).toBe(false);
+      });
+
+      it('refuses a message already processed and a missing one', async () => {
+        const processed = await stored({ aiProcessed: true });
+        expect(await repo.claimForAi(processed.id)).toBe(false);
+        expect(await repo.claimForAi(newId())).toBe(false);
+      });
+
+      it('gives a message to exactly one of several racing claimers', async () => {
+        const message = await stored();
+
+        const results = await Promise.all(Array.from({ length: 6 }, () => repo.claimForAi(message.id)));
+
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('refuses an invalid id', async () => {
+        await expectInvalidIdRefused((id) => repo.claimForAi(id));
+      });
+    });
+
     describe('claimOutbound (the outbox)', () => {
       const now = minutesAfterBase(60);
       const lease = minutesAfterBase(61);

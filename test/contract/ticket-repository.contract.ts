@@ -9,6 +9,7 @@ import {
   expectNotFound,
   expectStaleWrite,
   idSet,
+  itListsActiveBetween,
   itPagesByKeyset,
   mirrored,
   newestFirst,
@@ -320,6 +321,13 @@ export function describeTicketRepositoryContract(
         expect(await repo.listAllByCustomer(customerId)).toEqual(newestFirst(made, (t) => t.createdAt));
         expect(await repo.listAllByCustomer(newId())).toEqual([]);
       });
+    });
+
+    describe('listActiveBetween (reports)', () => {
+      itListsActiveBetween(() => ({
+        insert: (dates) => stored({ ...dates, lastActivityAt: dates.updatedAt }),
+        listActiveBetween: (range, limit) => repo.listActiveBetween(range, limit),
+      }));
     });
 
     describe('id validation', () => {

@@ -42,7 +42,11 @@ const changesOf = (event: PublishedEvent): string[] => {
  *   (`previousAgent` is them); of the `agent.*` events, only those about themselves.
  */
 export function canSeeEvent(viewer: Viewer, event: PublishedEvent): boolean {
-  if (event.type === SESSIONS_REVOKED || event.type.startsWith('auth.') || event.type.startsWith('session.')) {
+  if (
+    event.type === SESSIONS_REVOKED ||
+    event.type.startsWith('auth.') ||
+    event.type.startsWith('session.')
+  ) {
     return false;
   }
   if (event.type.startsWith('agent.')) {
@@ -51,7 +55,11 @@ export function canSeeEvent(viewer: Viewer, event: PublishedEvent): boolean {
   }
   if (viewer.seesEverything) return true;
   const assignedAgent = str(event.payload.assignedAgent);
-  return assignedAgent === undefined || assignedAgent === viewer.id || str(event.payload.previousAgent) === viewer.id;
+  return (
+    assignedAgent === undefined ||
+    assignedAgent === viewer.id ||
+    str(event.payload.previousAgent) === viewer.id
+  );
 }
 
 /**
@@ -142,7 +150,7 @@ export class FollowInbox {
     if (str(event.payload.agentId) !== viewer.id) return true;
     if (!changesOf(event).some((c) => ACCESS_CHANGES.has(c))) return true;
     const agent = await this.ports.agents.findById(viewer.id);
-    if (!agent || !agent.isActive || !agent.permissions.includes('read:conversations')) return false;
+    if (!agent?.isActive || !agent.permissions.includes('read:conversations')) return false;
     viewer.seesEverything = agent.role !== 'agent';
     return true;
   }

@@ -8,6 +8,8 @@ import { statusFields } from './apply-message-status.js';
 
 export const MAX_SEND_ATTEMPTS = 8;
 export const SEND_LEASE_MS = 60_000;
+/** Longest pause a Retry-After may impose on one message. */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
 export interface DeliveryReport {
   claimed: number;
@@ -105,7 +107,10 @@ export class DeliverOutboundMessages {
       const attempt = (record.sendAttempts ?? 0) + 1;
       const now = this.ports.clock.now();
       if (sendError.retryable && attempt < MAX_SEND_ATTEMPTS) {
-        message.scheduleRetry(attempt, now, Math.max(sendError.retryAfterMs ?? 0, retryBackoffMs(attempt, 1_000, 5 * 60_000)));
+        // Exponential back-off (1 s, 2 s, 4 s ... capped at 5 min), never sooner than a Retry-After
+        // WhatsApp gave, but a bogus Retry-After may not park the message for more than an hour.
+        const retryAfter = Math.min(sendError.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS);
+        message.scheduleRetry(attempt, now, Math.max(retryAfter, retryBackoffMs(attempt, 1_000, 5 * 60_000)));
         const p = message.toPrimitives();
         await this.ports.messages.patch(record.id, { sendAttempts: p.sendAttempts, nextAttemptAt: p.nextAttemptAt, leaseUntil: now });
         return 'retried';

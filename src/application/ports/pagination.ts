@@ -37,3 +37,25 @@ export function clampLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1) return 1;
   return Math.min(limit, MAX_PAGE_SIZE);
 }
+
+/** Most records a report query returns in one call (`listActiveBetween`). */
+export const MAX_REPORT_ITEMS = 10_000;
+
+export function clampReportLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) return 1;
+  return Math.min(limit, MAX_REPORT_ITEMS);
+}
+
+/**
+ * Checks a report range given to a repository: both ends valid Dates, `from` before `to`.
+ * Throws ValidationError (`range.from` / `range.to`) otherwise.
+ */
+export function assertDateRange(range: { from: unknown; to: unknown }): { from: Date; to: Date } {
+  const valid = (v: unknown): v is Date => v instanceof Date && !Number.isNaN(v.getTime());
+  if (!valid(range?.from)) throw new ValidationError('range.from', 'must be a valid date');
+  if (!valid(range.to)) throw new ValidationError('range.to', 'must be a valid date');
+  if (range.to.getTime() <= range.from.getTime()) {
+    throw new ValidationError('range.to', 'must be after range.from', 'VALIDATION.OUT_OF_RANGE');
+  }
+  return { from: range.from, to: range.to };
+}

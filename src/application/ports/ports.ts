@@ -11,6 +11,7 @@ import type {
   SettingsRepository,
   TicketRepository,
 } from './repositories.js';
+import type { WebhookInbox } from './webhook-inbox.js';
 
 /**
  * Every port the application needs, as one bundle built by the composition root. A use case
@@ -28,6 +29,8 @@ export interface Ports {
   activity: ActivityLogRepository;
   threads: ConversationThreadRepository;
   sessions: SessionRepository;
+  /** WhatsApp webhook events stored before they are acknowledged, processed in the background. */
+  webhookInbox: WebhookInbox;
   events: EventBus;
   clock: Clock;
   ids: IdGenerator;

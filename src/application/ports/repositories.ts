@@ -40,6 +40,12 @@ import type { ConversationThreadPrimitives } from '../../domain/thread/conversat
 import type { TicketCategory, TicketPrimitives, TicketStatus } from '../../domain/ticket/ticket.types.js';
 import type { Page, PageRequest } from './pagination.js';
 
+/** A half-open instant range `[from, to)`. */
+export interface DateRange {
+  from: Date;
+  to: Date;
+}
+
 type NumericDelta<T> = Partial<
   Record<{ [K in keyof T]-?: T[K] extends number | undefined ? K : never }[keyof T], number>
 >;
@@ -126,6 +132,12 @@ export interface ConversationRepository {
   /** Conversations whose status is one of `statuses`, for background scans (SLA, auto-resolve). */
   listByStatus(statuses: ConversationStatus[], limit: number): Promise<ConversationPrimitives[]>;
   countByStatus(): Promise<Record<ConversationStatus, number>>;
+  /**
+   * Conversations active during `[from, to)` (reports): created before `to` and last changed at or
+   * after `from`, so anything created, answered, resolved or rated in the range is among them.
+   * Sorted by updatedAt desc (ties by id desc), at most `limit` (1..MAX_REPORT_ITEMS).
+   */
+  listActiveBetween(range: DateRange, limit: number): Promise<ConversationPrimitives[]>;
   delete(id: Id): Promise<void>;
 }
 
@@ -169,6 +181,19 @@ export interface MessageRepository {
    * one caller at a time.
    */
   claimOutbound(now: Date, leaseUntil: Date, limit: number): Promise<MessagePrimitives[]>;
+  /**
+   * Media fetcher: atomically claims up to `limit` inbound messages that have an attachment with
+   * `storage: 'pending'` (a WhatsApp media id not yet stored), whose `nextAttemptAt` is due (or
+   * absent) and whose lease is free or expired, setting `leaseUntil`. Oldest first. A message is
+   * claimed by one caller at a time.
+   */
+  claimPendingMedia(now: Date, leaseUntil: Date, limit: number): Promise<MessagePrimitives[]>;
+  /**
+   * AI processing claim: atomically sets `aiProcessed` to true when it is false (by `_id`).
+   * Returns true to exactly one caller (that caller processes the message with the AI), false when
+   * it was already claimed or the message does not exist. Several nodes never both process it.
+   */
+  claimForAi(id: Id): Promise<boolean>;
   countByConversation(conversationId: Id): Promise<number>;
   deleteByConversation(conversationId: Id): Promise<number>;
 }
@@ -197,6 +222,11 @@ export interface TicketRepository {
   /** Sorted by updatedAt desc. */
   list(filter: TicketFilter, page: PageRequest): Promise<Page<TicketPrimitives>>;
   listAllByCustomer(customerId: Id): Promise<TicketPrimitives[]>;
+  /**
+   * Tickets active during `[from, to)` (reports): created before `to` and last changed at or after
+   * `from`. Sorted by updatedAt desc (ties by id desc), at most `limit` (1..MAX_REPORT_ITEMS).
+   */
+  listActiveBetween(range: DateRange, limit: number): Promise<TicketPrimitives[]>;
 }
 
 /** Gap-free per-key counters (ticket numbers per year). */

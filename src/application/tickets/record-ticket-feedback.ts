@@ -1,5 +1,4 @@
 import { Customer } from '../../domain/customer/customer.js';
-import { ConcurrencyError } from '../../domain/shared/errors.js';
 import type { Id } from '../../domain/shared/ids.js';
 import { Ticket } from '../../domain/ticket/ticket.js';
 import type { TicketPrimitives } from '../../domain/ticket/ticket.types.js';
@@ -17,14 +16,12 @@ export interface RecordTicketFeedbackCommand extends UseCaseInput {
   followUpNeeded?: boolean;
 }
 
-const CUSTOMER_RETRIES = 3;
-
 /**
  * Records the customer's rating of a resolved or closed ticket (typically the system actor
  * relaying a survey answer, or an agent typing it in). A new rating replaces the old one on the
  * ticket; only the ticket's FIRST rating is added to the customer's running satisfaction average,
- * so correcting a rating never counts twice. The customer's counter is updated after the ticket is
- * saved (retried on a concurrent customer change); an erased customer is left alone.
+ * so correcting a rating never counts twice. The average is updated after the ticket is saved; an
+ * erased customer is left alone.
  */
 export class RecordTicketFeedback {
   constructor(private readonly ports: TicketPorts & Pick<Ports, 'conversations' | 'customers'>) {}
@@ -54,20 +51,21 @@ export class RecordTicketFeedback {
     return saved;
   }
 
+  /**
+   * Read-modify-write of the average through `setStatistics` (profile saves never touch
+   * statistics). Two ratings landing at the same instant may lose one from the average; the
+   * ratings themselves are safe on their tickets.
+   */
   async #addToCustomerAverage(customerId: Id, rating: number, now: Date): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const stored = await this.ports.customers.findById(customerId);
-      if (!stored || stored.erasedAt !== undefined) return;
-      const customer = Customer.fromPrimitives(stored);
-      customer.recordSatisfaction(rating, now);
-      try {
-        await this.ports.customers.update(customer.toPrimitives());
-      } catch (err) {
-        if (err instanceof ConcurrencyError && attempt < CUSTOMER_RETRIES) continue;
-        throw err;
-      }
-      await publish(this.ports, customer.pullEvents());
-      return;
-    }
+    const stored = await this.ports.customers.findById(customerId);
+    if (!stored || stored.erasedAt !== undefined) return;
+    const customer = Customer.fromPrimitives(stored);
+    customer.recordSatisfaction(rating, now);
+    const { satisfactionScore, satisfactionCount } = customer.statistics;
+    await this.ports.customers.setStatistics(customerId, {
+      ...(satisfactionScore === undefined ? {} : { satisfactionScore }),
+      ...(satisfactionCount === undefined ? {} : { satisfactionCount }),
+    });
+    await publish(this.ports, customer.pullEvents());
   }
 }

@@ -46,6 +46,10 @@ export interface Attachment {
   whatsappMediaId?: string;
   /** 'stored' | 'pending' (retry) | 'failed' (gave up) */
   storage?: 'stored' | 'pending' | 'failed';
+  /** Failed attempts to fetch and store the file (inbound media). */
+  attempts?: number;
+  /** Why the last attempt failed, or why it was given up. */
+  error?: string;
 }
 
 export const INTERACTIVE_TYPES = ['button', 'list', 'quick_reply'] as const;
@@ -92,7 +96,10 @@ export interface MessagePrimitives {
   forwardedFrom?: string;
   /** The client idempotency key of messages.send */
   idempotencyKey?: string;
-  /** Outbox bookkeeping */
+  /**
+   * Background work bookkeeping. Outbound: the outbox sender (sendAttempts, nextAttemptAt,
+   * leaseUntil). Inbound: the media fetcher (nextAttemptAt, leaseUntil; attempts per attachment).
+   */
   sendAttempts?: number;
   nextAttemptAt?: Date;
   leaseUntil?: Date;

@@ -1,5 +1,15 @@
-import { clampLimit, type Page, type PageRequest } from '../../application/ports/pagination.js';
-import type { ConversationFilter, ConversationRepository } from '../../application/ports/repositories.js';
+import {
+  assertDateRange,
+  clampLimit,
+  clampReportLimit,
+  type Page,
+  type PageRequest,
+} from '../../application/ports/pagination.js';
+import type {
+  ConversationFilter,
+  ConversationRepository,
+  DateRange,
+} from '../../application/ports/repositories.js';
 import {
   CONVERSATION_STATUSES,
   type ConversationPrimitives,
@@ -75,6 +85,15 @@ export class InMemoryConversationRepository implements ConversationRepository {
     >;
     for (const c of this.#conversations.values()) counts[c.status] += 1;
     return counts;
+  }
+
+  async listActiveBetween(range: DateRange, limit: number): Promise<ConversationPrimitives[]> {
+    const { from, to } = assertDateRange(range);
+    return [...this.#conversations.values()]
+      .filter((c) => ms(c.createdAt) < ms(to) && ms(c.updatedAt) >= ms(from))
+      .sort(newestFirst((c) => ms(c.updatedAt)))
+      .slice(0, clampReportLimit(limit))
+      .map(copy);
   }
 
   async delete(id: Id): Promise<void> {

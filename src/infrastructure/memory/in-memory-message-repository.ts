@@ -64,13 +64,35 @@ export class InMemoryMessageRepository implements MessageRepository {
   }
 
   async claimOutbound(now: Date, leaseUntil: Date, limit: number): Promise<MessagePrimitives[]> {
+    return this.#claim(
+      (m) => m.direction === 'outbound' && m.status === 'pending',
+      now,
+      leaseUntil,
+      limit,
+    );
+  }
+
+  async claimPendingMedia(now: Date, leaseUntil: Date, limit: number): Promise<MessagePrimitives[]> {
+    return this.#claim(
+      (m) => m.direction === 'inbound' && m.attachments.some((a) => a.storage === 'pending'),
+      now,
+      leaseUntil,
+      limit,
+    );
+  }
+
+  #claim(
+    selector: (m: MessagePrimitives) => boolean,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+  ): MessagePrimitives[] {
     // Selection and lease happen synchronously (no await in between): atomic in a single JS thread.
     const at = ms(now);
     const claimed = [...this.#messages.values()]
       .filter(
         (m) =>
-          m.direction === 'outbound' &&
-          m.status === 'pending' &&
+          selector(m) &&
           (m.nextAttemptAt === undefined || ms(m.nextAttemptAt) <= at) &&
           (m.leaseUntil === undefined || ms(m.leaseUntil) <= at),
       )
@@ -78,6 +100,15 @@ export class InMemoryMessageRepository implements MessageRepository {
       .slice(0, clampLimit(limit));
     for (const message of claimed) message.leaseUntil = new Date(leaseUntil);
     return claimed.map(copy);
+  }
+
+  async claimForAi(id: Id): Promise<boolean> {
+    checkId(id);
+    // Check and set without an await in between: atomic in a single JS thread.
+    const stored = this.#messages.get(id);
+    if (!stored || stored.aiProcessed) return false;
+    stored.aiProcessed = true;
+    return true;
   }
 
   async countByConversation(conversationId: Id): Promise<number> {

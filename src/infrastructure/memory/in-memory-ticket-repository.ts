@@ -1,5 +1,10 @@
-import type { Page, PageRequest } from '../../application/ports/pagination.js';
-import type { TicketFilter, TicketRepository } from '../../application/ports/repositories.js';
+import {
+  assertDateRange,
+  clampReportLimit,
+  type Page,
+  type PageRequest,
+} from '../../application/ports/pagination.js';
+import type { DateRange, TicketFilter, TicketRepository } from '../../application/ports/repositories.js';
 import { ConcurrencyError, DuplicateError, NotFoundError } from '../../domain/shared/errors.js';
 import type { Id } from '../../domain/shared/ids.js';
 import type { TicketPrimitives } from '../../domain/ticket/ticket.types.js';
@@ -65,6 +70,15 @@ export class InMemoryTicketRepository implements TicketRepository {
     return [...this.#tickets.values()]
       .filter((t) => t.customerId === customerId)
       .sort(newestFirst((t) => ms(t.createdAt)))
+      .map(copy);
+  }
+
+  async listActiveBetween(range: DateRange, limit: number): Promise<TicketPrimitives[]> {
+    const { from, to } = assertDateRange(range);
+    return [...this.#tickets.values()]
+      .filter((t) => ms(t.createdAt) < ms(to) && ms(t.updatedAt) >= ms(from))
+      .sort(newestFirst((t) => ms(t.updatedAt)))
+      .slice(0, clampReportLimit(limit))
       .map(copy);
   }
 

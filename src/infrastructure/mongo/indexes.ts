@@ -21,6 +21,12 @@ export const COLLECTIONS = {
   messagesArchive: 'messages_archive',
   /** Per-document write locks, used only where the server's updates are not atomic (write-guard.ts). */
   documentLocks: 'documentlocks',
+  /** WhatsApp webhook events stored before the webhook is acknowledged (mongo-webhook-inbox.ts). */
+  webhookInbox: 'webhookinbox',
+  /** Leases of background workers that one node runs at a time (the webhook inbox processor). */
+  workerLeases: 'workerleases',
+  /** What the migrations (`npm run crm -- migrate ...`) ran and when (migrations/migration-log.ts). */
+  migrations: 'migrations',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -100,7 +106,7 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
   {
     collection: C.conversations,
     key: { updatedAt: -1, _id: -1 },
-    serves: 'ConversationRepository.list (keyset)',
+    serves: 'ConversationRepository.list (keyset), listActiveBetween',
   },
 
   // --- messages (seed)
@@ -145,6 +151,12 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
     key: { status: 1, direction: 1, timestamp: 1 },
     serves: 'MessageRepository.claimOutbound (outbox)',
   },
+  // MessageRepository.claimPendingMedia: inbound attachments not stored yet, oldest first
+  {
+    collection: C.messages,
+    key: { 'attachments.storage': 1, timestamp: 1 },
+    serves: 'MessageRepository.claimPendingMedia (media fetcher)',
+  },
 
   // --- tickets (seed)
   { collection: C.tickets, key: { ticketId: 1 }, options: unique, serves: 'seed; findByTicketId' },
@@ -170,7 +182,11 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
     serves: 'TicketRepository.list by status (keyset)',
   },
   // TicketRepository.list without a status filter
-  { collection: C.tickets, key: { updatedAt: -1, _id: -1 }, serves: 'TicketRepository.list (keyset)' },
+  {
+    collection: C.tickets,
+    key: { updatedAt: -1, _id: -1 },
+    serves: 'TicketRepository.list (keyset), listActiveBetween',
+  },
 
   // --- systemsettings (seed: `key` is unique)
   { collection: C.systemSettings, key: { key: 1 }, options: unique, serves: 'seed; SettingsRepository.get' },
@@ -224,7 +240,34 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
   // SessionRepository.deleteByAgent (log out everywhere)
   { collection: C.sessions, key: { agentId: 1 }, serves: 'SessionRepository.deleteByAgent' },
 
-  // counters: keyed by `_id` (the counter name); no other index needed.
+  // counters and migrations: keyed by `_id` (the counter name, the migration id); no other index.
+
+  // --- archives: archive/archiver.ts moves closed conversations and old messages here;
+  // archive/mongo-archive-reader.ts reads them back.
+  {
+    collection: C.conversationsArchive,
+    key: { customerId: 1, createdAt: -1, _id: -1 },
+    serves: 'ArchiveReader.listArchivedConversationsByCustomer',
+  },
+  {
+    collection: C.messagesArchive,
+    key: { conversationId: 1, timestamp: -1, _id: -1 },
+    serves: 'ArchiveReader.listArchivedMessages (keyset)',
+  },
+
+  // --- webhookinbox: `_id` is the event key (de-duplication); processed records are deleted.
+  {
+    collection: C.webhookInbox,
+    key: { dueAt: 1, receivedAt: 1, position: 1 },
+    serves: 'WebhookInbox.claim (due records, oldest first), counts',
+  },
+  {
+    collection: C.webhookInbox,
+    key: { waitingFor: 1 },
+    options: { sparse: true },
+    serves: 'WebhookInbox.wake (statuses waiting for their message)',
+  },
+  // workerleases: keyed by `_id` (the worker's name).
 ];
 
 export interface IndexLogger {

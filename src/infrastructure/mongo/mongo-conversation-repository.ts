@@ -1,7 +1,17 @@
 import type { Collection, Db, Document, Filter, ObjectId } from 'mongodb';
 import { z } from 'zod';
-import { clampLimit, type Page, type PageRequest } from '../../application/ports/pagination.js';
-import type { ConversationFilter, ConversationRepository } from '../../application/ports/repositories.js';
+import {
+  assertDateRange,
+  clampLimit,
+  clampReportLimit,
+  type Page,
+  type PageRequest,
+} from '../../application/ports/pagination.js';
+import type {
+  ConversationFilter,
+  ConversationRepository,
+  DateRange,
+} from '../../application/ports/repositories.js';
 import {
   CHANNELS,
   CONVERSATION_CATEGORIES,
@@ -238,6 +248,17 @@ export class MongoConversationRepository implements ConversationRepository {
       }
     }
     return counts;
+  }
+
+  /** Served by the `{ updatedAt: -1, _id: -1 }` index (range on updatedAt, createdAt filtered). */
+  async listActiveBetween(range: DateRange, limit: number): Promise<ConversationPrimitives[]> {
+    const { from, to } = assertDateRange(range);
+    const docs = await this.collection
+      .find({ updatedAt: { $gte: from }, createdAt: { $lt: to } })
+      .sort({ updatedAt: -1, _id: -1 })
+      .limit(clampReportLimit(limit))
+      .toArray();
+    return docs.map(conversationFromDocument);
   }
 
   async delete(id: Id): Promise<void> {

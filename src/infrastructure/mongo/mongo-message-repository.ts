@@ -65,6 +65,8 @@ export const messageDocumentSchema = z.object({
         duration: opt(z.number()),
         whatsappMediaId: opt(z.string()),
         storage: opt(z.enum(['stored', 'pending', 'failed'])),
+        attempts: opt(z.number()),
+        error: opt(z.string()),
       }),
     )
     .default([]),
@@ -335,13 +337,29 @@ export class MongoMessageRepository implements MessageRepository {
   }
 
   async claimOutbound(now: Date, leaseUntil: Date, limit: number): Promise<MessagePrimitives[]> {
+    return this.claim({ direction: 'outbound', status: 'pending' }, now, leaseUntil, limit);
+  }
+
+  async claimPendingMedia(now: Date, leaseUntil: Date, limit: number): Promise<MessagePrimitives[]> {
+    return this.claim({ direction: 'inbound', 'attachments.storage': 'pending' }, now, leaseUntil, limit);
+  }
+
+  /**
+   * Leases up to `limit` messages matching `selector` whose `nextAttemptAt` is due (or absent) and
+   * whose lease is free or expired, oldest first. Each message goes to exactly one caller.
+   */
+  private async claim(
+    selector: Filter<Document>,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+  ): Promise<MessagePrimitives[]> {
     const at = assertDate('now', now);
     const until = assertDate('leaseUntil', leaseUntil);
     const max = clampLimit(limit);
     // `null` also matches a missing field.
     const claimable: Filter<Document> = {
-      direction: 'outbound',
-      status: 'pending',
+      ...selector,
       $and: [
         { $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: at } }] },
         { $or: [{ leaseUntil: null }, { leaseUntil: { $lte: at } }] },
@@ -384,6 +402,16 @@ export class MongoMessageRepository implements MessageRepository {
       }
     }
     return claimed.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || (a.id < b.id ? -1 : 1));
+  }
+
+  async claimForAi(id: Id): Promise<boolean> {
+    const _id = toObjectId('id', id);
+    // A conditional update by _id is a compare-and-swap; where the server's updates are not atomic
+    // (FerretDB v1) the document lock makes it one.
+    const result = await this.guard.exclusive(COLLECTION, id, () =>
+      this.collection.updateOne({ _id, aiProcessed: false }, { $set: { aiProcessed: true } }),
+    );
+    return result.modifiedCount === 1;
   }
 
   countByConversation(conversationId: Id): Promise<number> {

@@ -10,6 +10,7 @@ import type {
   SettingsRepository,
   TicketRepository,
 } from '../../application/ports/repositories.js';
+import type { WebhookInbox } from '../../application/ports/webhook-inbox.js';
 import type { IndexLogger } from './indexes.js';
 import { MongoActivityLogRepository } from './mongo-activity-log-repository.js';
 import { MongoAgentRepository } from './mongo-agent-repository.js';
@@ -22,6 +23,7 @@ import { MongoSequenceRepository } from './mongo-sequence-repository.js';
 import { MongoSessionRepository } from './mongo-session-repository.js';
 import { MongoSettingsRepository } from './mongo-settings-repository.js';
 import { MongoTicketRepository } from './mongo-ticket-repository.js';
+import { MongoWebhookInbox } from './mongo-webhook-inbox.js';
 
 export interface MongoRepositories {
   agents: AgentRepository;
@@ -35,6 +37,7 @@ export interface MongoRepositories {
   threads: ConversationThreadRepository;
   /** The concrete type: it also offers `deleteExpired` for servers without TTL indexes. */
   sessions: MongoSessionRepository;
+  webhookInbox: WebhookInbox;
 }
 
 /**
@@ -57,5 +60,6 @@ export function createMongoRepositories(
     activity: new MongoActivityLogRepository(db),
     threads: new MongoConversationThreadRepository(db),
     sessions: new MongoSessionRepository(db),
+    webhookInbox: new MongoWebhookInbox(db),
   };
 }

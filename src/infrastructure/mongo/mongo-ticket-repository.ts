@@ -1,7 +1,12 @@
 import type { Collection, Db, Document, Filter, ObjectId } from 'mongodb';
 import { z } from 'zod';
-import type { Page, PageRequest } from '../../application/ports/pagination.js';
-import type { TicketFilter, TicketRepository } from '../../application/ports/repositories.js';
+import {
+  assertDateRange,
+  clampReportLimit,
+  type Page,
+  type PageRequest,
+} from '../../application/ports/pagination.js';
+import type { DateRange, TicketFilter, TicketRepository } from '../../application/ports/repositories.js';
 import { PRIORITIES } from '../../domain/conversation/conversation.types.js';
 import { ValidationError } from '../../domain/shared/errors.js';
 import { assertEnum } from '../../domain/shared/guards.js';
@@ -256,6 +261,17 @@ export class MongoTicketRepository implements TicketRepository {
     const docs = await this.collection
       .find({ customerId: toObjectId('customerId', customerId) })
       .sort({ createdAt: -1, _id: -1 })
+      .toArray();
+    return docs.map(ticketFromDocument);
+  }
+
+  /** Served by the `{ updatedAt: -1, _id: -1 }` index (range on updatedAt, createdAt filtered). */
+  async listActiveBetween(range: DateRange, limit: number): Promise<TicketPrimitives[]> {
+    const { from, to } = assertDateRange(range);
+    const docs = await this.collection
+      .find({ updatedAt: { $gte: from }, createdAt: { $lt: to } })
+      .sort({ updatedAt: -1, _id: -1 })
+      .limit(clampReportLimit(limit))
       .toArray();
     return docs.map(ticketFromDocument);
   }

@@ -18,6 +18,7 @@ import { type AppRouter, appRouter } from '../trpc/app-router.js';
 import { createContextFactory, REQUEST_META, type RequestMeta } from '../trpc/context.js';
 import { retryAfterOf } from '../trpc/error-mapping.js';
 import { LiveConnections } from '../trpc/live-connections.js';
+import { whatsappWebhookRoutes } from './webhook-route.js';
 
 export interface Server {
   fastify: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
@@ -102,6 +103,9 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
   fastify.get('/metrics', async (_request, reply) => {
     return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+
+  // ── the WhatsApp webhook (raw-body route in its own plugin context) ──────────────────────────
+  await fastify.register(whatsappWebhookRoutes(app));
 
   for (const routes of options.routes ?? []) await fastify.register(routes);
 

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import {
-  CONVERSATION_CATEGORIES,
-  CONVERSATION_STATUSES,
-  PRIORITIES,
-} from '../../../domain/conversation/conversation.types.js';
-import {
   INTERNAL_NOTE_MAX_LENGTH,
   MAX_TAGS,
   RESOLUTION_NOTES_MAX_LENGTH,
   SATISFACTION_COMMENT_MAX_LENGTH,
   TAG_MAX_LENGTH,
 } from '../../../domain/conversation/conversation.js';
+import {
+  CONVERSATION_CATEGORIES,
+  CONVERSATION_STATUSES,
+  PRIORITIES,
+} from '../../../domain/conversation/conversation.types.js';
 import { authedProcedure, permissionProcedure, router } from '../trpc.js';
 import { id, pageFields, text, using } from './router-support.js';
 

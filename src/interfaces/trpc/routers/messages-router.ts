@@ -117,7 +117,11 @@ export const messagesRouter = router({
     .query(({ ctx, input }) => {
       const { uc, actor } = using(ctx);
       const { conversationId, cursor, limit } = input;
-      return uc.messages.list.execute({ actor, conversationId, page: { limit, ...(cursor ? { cursor } : {}) } });
+      return uc.messages.list.execute({
+        actor,
+        conversationId,
+        page: { limit, ...(cursor ? { cursor } : {}) },
+      });
     }),
 
   /**

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SLA_TARGETS } from '../../../../src/domain/sla/sla-targets.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../../src/domain/shared/errors.js';
+import { DEFAULT_SLA_TARGETS } from '../../../../src/domain/sla/sla-targets.js';
 import { newId, settingRecord } from '../../../support/records.js';
 import { activityOf, publishedTypes, rejectionOf, seedCustomer } from '../../../support/test-seeds.js';
 import { type TicketFixture, ticketFixture } from './ticket-fixture.js';
@@ -88,21 +88,27 @@ describe('CreateTicket', () => {
   });
 
   it('sets the acting agent as uploader of attachments', async () => {
-    const ticket = await fx.openTicket({ attachments: [{ type: 'image', url: 'https://cdn.example.com/a.png' }] });
+    const ticket = await fx.openTicket({
+      attachments: [{ type: 'image', url: 'https://cdn.example.com/a.png' }],
+    });
     expect(ticket.attachments).toEqual([
       expect.objectContaining({ url: 'https://cdn.example.com/a.png', uploadedBy: fx.admin.actor.id }),
     ]);
   });
 
   it('refuses references that do not exist, and a customer that does not match the conversation', async () => {
-    await expect(fx.openTicket({ customerId: newId() })).rejects.toMatchObject({ code: 'CUSTOMER.NOT_FOUND' });
+    await expect(fx.openTicket({ customerId: newId() })).rejects.toMatchObject({
+      code: 'CUSTOMER.NOT_FOUND',
+    });
     await expect(fx.openTicket({ customerId: undefined, conversationId: newId() })).rejects.toMatchObject({
       code: 'CONVERSATION.NOT_FOUND',
     });
     await expect(fx.openTicket({ assignedAgent: newId() })).rejects.toBeInstanceOf(NotFoundError);
 
     const other = await seedCustomer(fx.ports);
-    const mismatch = await rejectionOf(fx.openTicket({ customerId: other.id, conversationId: fx.conversation.id }));
+    const mismatch = await rejectionOf(
+      fx.openTicket({ customerId: other.id, conversationId: fx.conversation.id }),
+    );
     expect(mismatch).toBeInstanceOf(ValidationError);
     expect(mismatch).toMatchObject({ field: 'customerId' });
     await expect(fx.openTicket({ customerId: undefined })).rejects.toMatchObject({ field: 'customerId' });
@@ -128,7 +134,7 @@ describe('CreateTicket', () => {
     await expect(fx.openTicket()).rejects.toMatchObject({ code: 'CUSTOMER.ERASED' });
   });
 
-  it('refuses an agent without manage:tickets, and an agent opening it from another agent\'s conversation', async () => {
+  it("refuses an agent without manage:tickets, and an agent opening it from another agent's conversation", async () => {
     const noTickets = fx.withOnly(fx.ana.actor, 'read:conversations', 'write:messages');
     await expect(fx.openTicket({}, noTickets)).rejects.toBeInstanceOf(ForbiddenError);
 

@@ -1,8 +1,10 @@
 /** Ticket use cases wired on the in-memory adapters, with a stored customer, conversation and agents. */
+
+import type { AgentActor } from '../../../../src/application/shared/actor.js';
 import { AddTicketNote } from '../../../../src/application/tickets/add-ticket-note.js';
 import { AssignTicket } from '../../../../src/application/tickets/assign-ticket.js';
 import { ChangeTicketStatus } from '../../../../src/application/tickets/change-ticket-status.js';
-import { type CreateTicketCommand, CreateTicket } from '../../../../src/application/tickets/create-ticket.js';
+import { CreateTicket, type CreateTicketCommand } from '../../../../src/application/tickets/create-ticket.js';
 import { EscalateTicket } from '../../../../src/application/tickets/escalate-ticket.js';
 import { GetTicket } from '../../../../src/application/tickets/get-ticket.js';
 import { ListTickets } from '../../../../src/application/tickets/list-tickets.js';
@@ -10,7 +12,6 @@ import { RecordTicketFeedback } from '../../../../src/application/tickets/record
 import { RelateTickets } from '../../../../src/application/tickets/relate-tickets.js';
 import { ResolveTicket } from '../../../../src/application/tickets/resolve-ticket.js';
 import { UpdateTicket } from '../../../../src/application/tickets/update-ticket.js';
-import type { AgentActor } from '../../../../src/application/shared/actor.js';
 import type { TicketPrimitives } from '../../../../src/domain/ticket/ticket.types.js';
 import { makeTestPorts, seedAgent } from '../../../support/test-ports.js';
 import { seedConversation, seedCustomer } from '../../../support/test-seeds.js';
@@ -22,7 +23,10 @@ export async function ticketFixture() {
   const ana = await seedAgent(ports, 'agent', { firstName: 'Ana' });
   const ben = await seedAgent(ports, 'agent', { firstName: 'Ben' });
   const customer = await seedCustomer(ports);
-  const conversation = await seedConversation(ports, customer.id, { assignedAgent: ana.record.id, status: 'assigned' });
+  const conversation = await seedConversation(ports, customer.id, {
+    assignedAgent: ana.record.id,
+    status: 'assigned',
+  });
 
   const uc = {
     create: new CreateTicket(ports),

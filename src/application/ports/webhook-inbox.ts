@@ -1,0 +1,74 @@
+import type { MessageStatusUpdate } from '../messages/apply-message-status.js';
+import type { InboundMessage } from '../messages/receive-inbound-message.js';
+
+/**
+ * The webhook inbox: WhatsApp events stored durably BEFORE the webhook is acknowledged, then
+ * processed asynchronously (src/application/webhook-inbox/process-webhook-inbox.ts). One record
+ * per event (not per HTTP request), keyed by the event's dedupe key, so a redelivered webhook adds
+ * nothing while its first copy is still waiting. Processed records are deleted: after that,
+ * de-duplication is the job of the stores themselves (the unique WhatsApp message id of
+ * `messages`, and statuses that only ever move forward).
+ */
+
+/** A customer's message or a delivery status, as the webhook route stored it. */
+export type InboxEvent =
+  | {
+      kind: 'message';
+      /** `message:<wamid>`. */
+      key: string;
+      /** Events with the same order key are processed one at a time, in arrival order (the customer's wa_id). */
+      orderKey: string;
+      message: InboundMessage;
+    }
+  | {
+      kind: 'status';
+      /** `status:<wamid>:<status>`. */
+      key: string;
+      orderKey: string;
+      status: MessageStatusUpdate;
+    };
+
+export interface InboxRecord {
+  key: string;
+  event: InboxEvent;
+  receivedAt: Date;
+  /** Position of the event in its webhook body (ties of receivedAt keep the body's order). */
+  position: number;
+  /** Failed or waiting attempts so far. */
+  attempts: number;
+  /** When the record may be processed (again); absent on a dead record (given up, kept for inspection). */
+  dueAt?: Date;
+  /** A status waiting for its message to get this WhatsApp id (see `wake`). */
+  waitingFor?: string;
+  lastError?: string;
+}
+
+export interface WebhookInbox {
+  /**
+   * Stores `events` received at `receivedAt`; an event whose key is already in the inbox is skipped.
+   * When the promise resolves the new records are durable (the webhook may be acknowledged).
+   */
+  add(events: InboxEvent[], receivedAt: Date): Promise<{ added: number; duplicates: number }>;
+  /**
+   * One processor at a time across all nodes: takes (or renews) the inbox lease for `worker` until
+   * `leaseUntil`, and returns up to `limit` records due at `now`, oldest first (receivedAt, position).
+   * Returns [] without claiming anything while another worker's lease is valid.
+   */
+  claim(worker: string, now: Date, leaseUntil: Date, limit: number): Promise<InboxRecord[]>;
+  /** Gives the lease up (a stopping worker), so another node takes over at once. */
+  release(worker: string): Promise<void>;
+  /** Deletes processed records. */
+  complete(keys: string[]): Promise<void>;
+  /**
+   * Records a failed or waiting attempt: `attempts`, the next `dueAt` (undefined: dead, never due
+   * again), `waitingFor`, `lastError`.
+   */
+  reschedule(
+    key: string,
+    fields: { attempts: number; dueAt?: Date; waitingFor?: string; lastError?: string },
+  ): Promise<void>;
+  /** Statuses waiting for `whatsappMessageId` become due at `now`. Returns how many. */
+  wake(whatsappMessageId: string, now: Date): Promise<number>;
+  /** Records by state at `now`: due, due later (retries, statuses waiting for their message), dead. */
+  counts(now: Date): Promise<{ due: number; waiting: number; dead: number }>;
+}

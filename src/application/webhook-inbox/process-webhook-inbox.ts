@@ -1,0 +1,198 @@
+import { retryBackoffMs } from '../../domain/message/message.js';
+import { ConcurrencyError, DomainError } from '../../domain/shared/errors.js';
+import { ApplyMessageStatus } from '../messages/apply-message-status.js';
+import { ReceiveInboundMessage } from '../messages/receive-inbound-message.js';
+import type { Ports } from '../ports/ports.js';
+import type { InboxRecord } from '../ports/webhook-inbox.js';
+
+/** How long a worker holds the inbox per claim (a batch must finish well within it). */
+export const INBOX_LEASE_MS = 30_000;
+/** Attempts at processing one event before it is given up (kept in the inbox as dead). */
+export const MAX_INBOX_ATTEMPTS = 10;
+/**
+ * How long a status waits for its message to get its WhatsApp id. The usual gap is the time
+ * between WhatsApp's answer to our send and our write of `sent` (milliseconds); a status still
+ * unknown after this is for a message this CRM did not send, or whose send result was lost.
+ */
+export const STATUS_WAIT_LIMIT_MS = 60 * 60_000;
+/** Customers processed side by side within a batch (one customer's events stay in order). */
+export const DEFAULT_INBOX_CONCURRENCY = 8;
+
+export interface InboxFailure {
+  key: string;
+  error: string;
+  /** dead: given up (kept in the inbox); dropped: a status whose message never became known (deleted). */
+  outcome: 'retry' | 'dead' | 'dropped';
+}
+
+export interface InboxReport {
+  claimed: number;
+  /** Done and deleted: stored, applied, or found to be a duplicate / an outdated status. */
+  processed: number;
+  /** Statuses parked until their message gets its WhatsApp id. */
+  waiting: number;
+  retried: number;
+  dead: number;
+  dropped: number;
+  failures: InboxFailure[];
+}
+
+type Outcome =
+  | { done: true }
+  | { done: false; attempts: number; dueAt?: Date; waitingFor?: string; lastError: string; failure?: InboxFailure };
+
+/**
+ * Processes a batch of the webhook inbox: claims due records (the inbox lease makes this one worker
+ * at a time across nodes), hands each to its use case — ReceiveInboundMessage for a customer's
+ * message (idempotent on the WhatsApp message id), ApplyMessageStatus for a status (forward only) —
+ * and then deletes the processed records in one call.
+ *
+ * Records of different customers run side by side (up to `concurrency`); one customer's events run
+ * one after another, in arrival order. A status for a message whose WhatsApp id is not known yet
+ * (`unknown_message`) is parked (`waitingFor`) and re-attempted when ReleaseWaitingStatuses wakes it,
+ * or on its own back-off, for up to STATUS_WAIT_LIMIT_MS. A failure is retried with back-off; a
+ * domain refusal (the event can never be stored) or MAX_INBOX_ATTEMPTS failures leave the record
+ * dead in the inbox, never silently lost.
+ */
+export class ProcessWebhookInbox {
+  readonly #receive: ReceiveInboundMessage;
+  readonly #applyStatus: ApplyMessageStatus;
+  readonly #concurrency: number;
+
+  constructor(
+    private readonly ports: Pick<
+      Ports,
+      | 'webhookInbox'
+      | 'customers'
+      | 'conversations'
+      | 'messages'
+      | 'tickets'
+      | 'agents'
+      | 'settings'
+      | 'activity'
+      | 'events'
+      | 'ids'
+      | 'clock'
+    >,
+    options: { concurrency?: number } = {},
+  ) {
+    this.#receive = new ReceiveInboundMessage(ports);
+    this.#applyStatus = new ApplyMessageStatus(ports);
+    this.#concurrency = Math.max(1, options.concurrency ?? DEFAULT_INBOX_CONCURRENCY);
+  }
+
+  async execute(input: { worker: string; limit?: number }): Promise<InboxReport> {
+    const now = this.ports.clock.now();
+    const records = await this.ports.webhookInbox.claim(
+      input.worker,
+      now,
+      new Date(now.getTime() + INBOX_LEASE_MS),
+      input.limit ?? 100,
+    );
+    const report: InboxReport = {
+      claimed: records.length,
+      processed: 0,
+      waiting: 0,
+      retried: 0,
+      dead: 0,
+      dropped: 0,
+      failures: [],
+    };
+    if (records.length === 0) return report;
+
+    const done: string[] = [];
+    const later: Promise<void>[] = [];
+    const groups = new Map<string, InboxRecord[]>();
+    for (const record of records) {
+      const group = groups.get(record.event.orderKey);
+      if (group) group.push(record);
+      else groups.set(record.event.orderKey, [record]);
+    }
+    await runLimited([...groups.values()], this.#concurrency, async (group) => {
+      for (const record of group) {
+        const outcome = await this.#process(record);
+        if (outcome.done) {
+          done.push(record.key);
+          continue;
+        }
+        if (outcome.failure) report.failures.push(outcome.failure);
+        if (outcome.failure?.outcome === 'dropped') {
+          report.dropped += 1;
+          done.push(record.key);
+          continue;
+        }
+        if (outcome.waitingFor !== undefined) report.waiting += 1;
+        else if (outcome.dueAt === undefined) report.dead += 1;
+        else report.retried += 1;
+        const { attempts, dueAt, waitingFor, lastError } = outcome;
+        later.push(
+          this.ports.webhookInbox.reschedule(record.key, {
+            attempts,
+            lastError,
+            ...(dueAt ? { dueAt } : {}),
+            ...(waitingFor !== undefined ? { waitingFor } : {}),
+          }),
+        );
+      }
+    });
+    report.processed = done.length - report.dropped;
+    await Promise.all([this.ports.webhookInbox.complete(done), ...later]);
+    return report;
+  }
+
+  async #process(record: InboxRecord): Promise<Outcome> {
+    const attempts = record.attempts + 1;
+    const event = record.event;
+    try {
+      if (event.kind === 'message') {
+        await this.#receive.execute(event.message);
+        return { done: true };
+      }
+      const outcome = await this.#applyStatus.execute(event.status);
+      if (outcome !== 'unknown_message') return { done: true };
+      const now = this.ports.clock.now();
+      const lastError = `no message with WhatsApp id ${event.status.whatsappMessageId} yet`;
+      if (now.getTime() - record.receivedAt.getTime() >= STATUS_WAIT_LIMIT_MS) {
+        return { done: false, attempts, lastError, failure: { key: record.key, error: lastError, outcome: 'dropped' } };
+      }
+      return {
+        done: false,
+        attempts,
+        dueAt: new Date(now.getTime() + retryBackoffMs(Math.min(attempts, 20), 2_000, 5 * 60_000)),
+        waitingFor: event.status.whatsappMessageId,
+        lastError,
+      };
+    } catch (error) {
+      const lastError = describe(error);
+      const permanent = error instanceof DomainError && !(error instanceof ConcurrencyError);
+      if (permanent || attempts >= MAX_INBOX_ATTEMPTS) {
+        return { done: false, attempts, lastError, failure: { key: record.key, error: lastError, outcome: 'dead' } };
+      }
+      const now = this.ports.clock.now();
+      return {
+        done: false,
+        attempts,
+        dueAt: new Date(now.getTime() + retryBackoffMs(attempts, 1_000, 5 * 60_000)),
+        lastError,
+        failure: { key: record.key, error: lastError, outcome: 'retry' },
+      };
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > 500 ? `${text.slice(0, 497)}...` : text;
+}
+
+/** Runs `fn` over `items` with at most `limit` running at once. */
+async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  });
+  await Promise.all(lanes);
+}

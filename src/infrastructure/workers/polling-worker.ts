@@ -1,0 +1,104 @@
+/**
+ * A background loop: runs one round of work, then waits `intervalMs` before the next, except that
+ * - a round that says there is more to do is followed by the next one at once (on the next turn of
+ *   the event loop, so HTTP requests keep being served between rounds);
+ * - `nudge()` (new work just arrived) starts a round now, or right after the one running: nudges
+ *   during a round are folded into one extra round, never a busy loop;
+ * - a failed round is logged and retried after `errorDelayMs`.
+ * `stop()` waits for the round in progress.
+ */
+
+export interface WorkerLogger {
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface PollingWorkerOptions {
+  name: string;
+  intervalMs: number;
+  /** One round of work; resolves true when more work is waiting right now. */
+  run: () => Promise<boolean>;
+  log: WorkerLogger;
+  /** Pause after a failed round. Default: max(intervalMs, 1 s). */
+  errorDelayMs?: number;
+}
+
+export class PollingWorker {
+  readonly name: string;
+  readonly #options: PollingWorkerOptions;
+  #stopped = true;
+  #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  #round: Promise<void> | undefined;
+  #nudged = false;
+  /** Rounds completed (successful or not): lets tests wait for the worker. */
+  rounds = 0;
+
+  constructor(options: PollingWorkerOptions) {
+    if (!(options.intervalMs > 0)) throw new Error(`${options.name}: intervalMs must be positive`);
+    this.name = options.name;
+    this.#options = options;
+  }
+
+  get running(): boolean {
+    return !this.#stopped;
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#schedule(0);
+  }
+
+  /** New work: run a round now (or right after the current one). */
+  nudge(): void {
+    if (this.#stopped) return;
+    if (this.#round) {
+      this.#nudged = true;
+      return;
+    }
+    this.#schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#clear();
+    await this.#round;
+  }
+
+  #clear(): void {
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer as NodeJS.Timeout);
+    clearImmediate(this.#timer as NodeJS.Immediate);
+    this.#timer = undefined;
+  }
+
+  #schedule(delayMs: number): void {
+    this.#clear();
+    if (delayMs <= 0) {
+      this.#timer = setImmediate(() => this.#runRound());
+    } else {
+      const timer = setTimeout(() => this.#runRound(), delayMs);
+      timer.unref();
+      this.#timer = timer;
+    }
+  }
+
+  #runRound(): void {
+    this.#timer = undefined;
+    if (this.#stopped || this.#round) return;
+    this.#nudged = false;
+    let next = this.#options.intervalMs;
+    this.#round = (async () => {
+      try {
+        if (await this.#options.run()) next = 0;
+      } catch (err) {
+        this.#options.log.error({ err, worker: this.name }, 'background worker round failed');
+        next = this.#options.errorDelayMs ?? Math.max(this.#options.intervalMs, 1_000);
+      }
+    })().finally(() => {
+      this.#round = undefined;
+      this.rounds += 1;
+      if (this.#stopped) return;
+      this.#schedule(this.#nudged ? 0 : next);
+    });
+  }
+}
