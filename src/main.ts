@@ -42,12 +42,20 @@ function adapterWarnings(adapters: AdapterSummary, config: Config): string[] {
     lines.push('WHATSAPP: sandbox gateway - messages are recorded, NOT sent (set WHATSAPP_ACCESS_TOKEN)');
   else
     lines.push(
-      `WHATSAPP: Cloud API ${config.whatsapp.apiVersion}, phone number id ${config.whatsapp.phoneNumberId}`,
+      `WHATSAPP: Cloud API ${config.whatsapp.apiVersion}, phone number id(s) ${[
+        ...new Set([config.whatsapp.phoneNumberId, ...(config.whatsapp.numbers ?? []).map((n) => n.phoneNumberId)]),
+      ]
+        .filter(Boolean)
+        .join(', ')}`,
     );
   if (!config.whatsapp.appSecret)
     lines.push('WHATSAPP: no WHATSAPP_APP_SECRET - webhooks cannot be verified');
   lines.push(adapters.ai === 'off' ? 'AI: off (set OPENAI_API_KEY)' : 'AI: OpenAI');
-  lines.push(adapters.media === 'links' ? 'MEDIA: kept as links (set CLOUDINARY_URL)' : 'MEDIA: Cloudinary');
+  lines.push(
+    adapters.media === 'links'
+      ? 'MEDIA: inbound files NOT stored - attachments keep their WhatsApp media id, which expires after 7 days (set CLOUDINARY_URL)'
+      : 'MEDIA: Cloudinary',
+  );
   return lines;
 }
 

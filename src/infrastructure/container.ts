@@ -64,6 +64,8 @@ import {
 import { createMongoRepositories } from './mongo/mongo-repositories.js';
 import { TOKENS, type TokenName } from './tokens.js';
 import { registerBackgroundWorkers, type WorkerOptions } from './workers/background-workers.js';
+import { registerAiWorker } from './workers/ai-worker.js';
+import { OpenAiAssistant } from './openai/openai-assistant.js';
 import {
   CloudApiWhatsAppGateway,
   credentialsFromMap,
@@ -71,7 +73,7 @@ import {
 } from './whatsapp/graph-api-client.js';
 import { SandboxWhatsAppGateway } from './whatsapp/sandbox-whatsapp-gateway.js';
 import type { Ports } from '../application/ports/ports.js';
-import type { MediaStore, WhatsAppGateway } from '../application/ports/gateways.js';
+import type { AiAssistant, MediaStore, WhatsAppGateway } from '../application/ports/gateways.js';
 import { buildUseCases, type UseCases } from '../application/use-cases.js';
 
 export interface Repositories {
@@ -149,6 +151,19 @@ const REPOSITORY_TOKENS: Record<keyof Repositories, symbol> = {
  * its conversation's number; the default number (WHATSAPP_PHONE_NUMBER_ID, else the first listed)
  * serves conversations that have none.
  */
+/** The OpenAI adapter when OPENAI_API_KEY is set (OPENAI_BASE_URL optional), else none. */
+function createAiAssistant(config: Config, logger: Logger, metrics: Metrics): AiAssistant | undefined {
+  if (!config.openai) return undefined;
+  return new OpenAiAssistant({
+    apiKey: config.openai.apiKey,
+    baseURL: config.openai.baseUrl,
+    maxRetries: 2,
+    breaker: { failureThreshold: 5, coolDownMs: 30_000 },
+    log: logger.child({ component: 'openai' }),
+    metrics,
+  });
+}
+
 function createWhatsAppGateway(config: Config, logger: Logger): WhatsAppGateway {
   const { accessToken, phoneNumberId, numbers = [], graphUrl, apiVersion } = config.whatsapp;
   const tokens: Record<string, string> = {};
@@ -274,6 +289,11 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
   singleton<WhatsAppGateway>(TOKENS.WhatsAppGateway, () => createWhatsAppGateway(config, logger));
   c.register(TOKENS.MediaStore, { useValue: options.media });
 
+  // ── AI assistant (OpenAI): absent without OPENAI_API_KEY, and then AI is off ─────────────────
+  singleton<AiAssistant | undefined>(TOKENS.AiAssistant, (container) =>
+    createAiAssistant(config, logger, container.resolve<Metrics>(TOKENS.Metrics)),
+  );
+
   // ── use cases: every port bundled once, every use case built from it ──────────────────────
   singleton<Ports>(TOKENS.Ports, () => ({
     agents: r(TOKENS.AgentRepository),
@@ -293,6 +313,7 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
     passwords: r(TOKENS.PasswordHasher),
     whatsapp: r(TOKENS.WhatsAppGateway),
     ...optional('media', r<MediaStore | undefined>(TOKENS.MediaStore)),
+    ...optional('ai', r<AiAssistant | undefined>(TOKENS.AiAssistant)),
   }));
   singleton<UseCases>(TOKENS.UseCases, () => buildUseCases(r(TOKENS.Ports)));
 
@@ -472,6 +493,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   };
   if (options.workers !== false) {
     registerBackgroundWorkers(app, options.workers === true ? {} : (options.workers ?? {}));
+    registerAiWorker(app);
   }
   return app;
 }

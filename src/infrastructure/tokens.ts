@@ -53,6 +53,10 @@ export const TOKENS = {
   MediaStore: Symbol.for('crm.MediaStore'),
   /** `BackgroundWorkers` (src/infrastructure/workers): registered by buildApp unless `workers: false`. */
   BackgroundWorkers: Symbol.for('crm.BackgroundWorkers'),
+  /** `AiAssistant | undefined`: OpenAI when OPENAI_API_KEY is set, else none (AI off). */
+  AiAssistant: Symbol.for('crm.AiAssistant'),
+  /** `AiWorker` (src/infrastructure/workers/ai-worker.ts): registered by buildApp when an assistant is configured. */
+  AiWorker: Symbol.for('crm.AiWorker'),
 } as const;
 
 export type TokenName = keyof typeof TOKENS;
