@@ -53,6 +53,7 @@ import { InMemorySessionRepository } from './memory/in-memory-session-repository
 import { InMemorySettingsRepository } from './memory/in-memory-settings-repository.js';
 import { InMemoryTicketRepository } from './memory/in-memory-ticket-repository.js';
 import { InMemoryWebhookInbox } from './memory/in-memory-webhook-inbox.js';
+import { InMemoryJobLock } from './memory/in-memory-job-lock.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { ensureIndexes } from './mongo/indexes.js';
 import {
@@ -62,10 +63,10 @@ import {
   type MongoConnection,
 } from './mongo/mongo-client.js';
 import { createMongoRepositories } from './mongo/mongo-repositories.js';
-import { TOKENS, type TokenName } from './tokens.js';
-import { registerBackgroundWorkers, type WorkerOptions } from './workers/background-workers.js';
-import { registerAiWorker } from './workers/ai-worker.js';
 import { OpenAiAssistant } from './openai/openai-assistant.js';
+import { TOKENS, type TokenName } from './tokens.js';
+import { registerAiWorker } from './workers/ai-worker.js';
+import { registerBackgroundWorkers, type WorkerOptions } from './workers/background-workers.js';
 import {
   CloudApiWhatsAppGateway,
   credentialsFromMap,
@@ -76,19 +77,22 @@ import type { Ports } from '../application/ports/ports.js';
 import type { AiAssistant, MediaStore, WhatsAppGateway } from '../application/ports/gateways.js';
 import { buildUseCases, type UseCases } from '../application/use-cases.js';
 
-export interface Repositories {
-  agents: AgentRepository;
-  customers: CustomerRepository;
-  conversations: ConversationRepository;
-  messages: MessageRepository;
-  tickets: TicketRepository;
-  sequences: SequenceRepository;
-  settings: SettingsRepository;
-  activity: ActivityLogRepository;
-  threads: ConversationThreadRepository;
-  sessions: SessionRepository;
-  webhookInbox: WebhookInbox;
-}
+/** The persistence part of the ports: what `createInMemoryRepositories` / `createMongoRepositories` build. */
+export type Repositories = Pick<
+  Ports,
+  | 'agents'
+  | 'customers'
+  | 'conversations'
+  | 'messages'
+  | 'tickets'
+  | 'sequences'
+  | 'settings'
+  | 'activity'
+  | 'threads'
+  | 'sessions'
+  | 'webhookInbox'
+  | 'jobLocks'
+>;
 
 export function createInMemoryRepositories(): Repositories {
   return {
@@ -103,6 +107,7 @@ export function createInMemoryRepositories(): Repositories {
     threads: new InMemoryConversationThreadRepository(),
     sessions: new InMemorySessionRepository(),
     webhookInbox: new InMemoryWebhookInbox(),
+    jobLocks: new InMemoryJobLock(),
   };
 }
 
@@ -143,6 +148,7 @@ const REPOSITORY_TOKENS: Record<keyof Repositories, symbol> = {
   threads: TOKENS.ConversationThreadRepository,
   sessions: TOKENS.SessionRepository,
   webhookInbox: TOKENS.WebhookInbox,
+  jobLocks: TOKENS.JobLock,
 };
 
 /**
@@ -287,7 +293,7 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
 
   // ── WhatsApp ──────────────────────────────────────────────────────────────────────────────
   singleton<WhatsAppGateway>(TOKENS.WhatsAppGateway, () => createWhatsAppGateway(config, logger));
-  c.register(TOKENS.MediaStore, { useValue: options.media });
+  if (options.media) c.register(TOKENS.MediaStore, { useValue: options.media });
 
   // ── AI assistant (OpenAI): absent without OPENAI_API_KEY, and then AI is off ─────────────────
   singleton<AiAssistant | undefined>(TOKENS.AiAssistant, (container) =>
@@ -307,12 +313,13 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
     threads: r(TOKENS.ConversationThreadRepository),
     sessions: r(TOKENS.SessionRepository),
     webhookInbox: r(TOKENS.WebhookInbox),
+    jobLocks: r(TOKENS.JobLock),
     events: r(TOKENS.EventBus),
     clock: r(TOKENS.Clock),
     ids: r(TOKENS.IdGenerator),
     passwords: r(TOKENS.PasswordHasher),
     whatsapp: r(TOKENS.WhatsAppGateway),
-    ...optional('media', r<MediaStore | undefined>(TOKENS.MediaStore)),
+    ...(c.isRegistered(TOKENS.MediaStore) ? { media: r<MediaStore>(TOKENS.MediaStore) } : {}),
     ...optional('ai', r<AiAssistant | undefined>(TOKENS.AiAssistant)),
   }));
   singleton<UseCases>(TOKENS.UseCases, () => buildUseCases(r(TOKENS.Ports)));

@@ -29,6 +29,8 @@ export const TOKENS = {
   SessionRepository: Symbol.for('crm.SessionRepository'),
   /** `WebhookInbox`: WhatsApp webhook events stored before they are acknowledged. */
   WebhookInbox: Symbol.for('crm.WebhookInbox'),
+  /** `JobLock`: job locks and once-only step markers shared by every node. */
+  JobLock: Symbol.for('crm.JobLock'),
 
   // ── auth ────────────────────────────────────────────────────────────────────────────────────
   PasswordHasher: Symbol.for('crm.PasswordHasher'),
@@ -49,7 +51,7 @@ export const TOKENS = {
   UseCases: Symbol.for('crm.UseCases'),
   /** `WhatsAppGateway`: the Cloud API client, or the sandbox that records instead of sending. */
   WhatsAppGateway: Symbol.for('crm.WhatsAppGateway'),
-  /** `MediaStore | undefined`: Cloudinary when CLOUDINARY_URL is set, else none (media not stored). */
+  /** `MediaStore`: Cloudinary; registered only when CLOUDINARY_URL is set (else media is not stored). */
   MediaStore: Symbol.for('crm.MediaStore'),
   /** `BackgroundWorkers` (src/infrastructure/workers): registered by buildApp unless `workers: false`. */
   BackgroundWorkers: Symbol.for('crm.BackgroundWorkers'),

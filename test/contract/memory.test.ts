@@ -9,6 +9,7 @@ import { InMemorySequenceRepository } from '../../src/infrastructure/memory/in-m
 import { InMemorySessionRepository } from '../../src/infrastructure/memory/in-memory-session-repository.js';
 import { InMemorySettingsRepository } from '../../src/infrastructure/memory/in-memory-settings-repository.js';
 import { InMemoryTicketRepository } from '../../src/infrastructure/memory/in-memory-ticket-repository.js';
+import { InMemoryWebhookInbox } from '../../src/infrastructure/memory/in-memory-webhook-inbox.js';
 import { describeActivityLogRepositoryContract } from './activity-log-repository.contract.js';
 import { describeAgentRepositoryContract } from './agent-repository.contract.js';
 import { describeConversationRepositoryContract } from './conversation-repository.contract.js';
@@ -19,6 +20,7 @@ import { describeSequenceRepositoryContract } from './sequence-repository.contra
 import { describeSessionRepositoryContract } from './session-repository.contract.js';
 import { describeSettingsRepositoryContract } from './settings-repository.contract.js';
 import { describeTicketRepositoryContract } from './ticket-repository.contract.js';
+import { describeWebhookInboxContract } from './webhook-inbox.contract.js';
 
 /** A fresh in-memory repository per test; there is nothing to release. */
 const fresh =
@@ -64,4 +66,8 @@ describeConversationThreadRepositoryContract(
 describeSessionRepositoryContract(
   'InMemory',
   fresh(() => new InMemorySessionRepository()),
+);
+describeWebhookInboxContract(
+  'InMemory',
+  fresh(() => new InMemoryWebhookInbox()),
 );

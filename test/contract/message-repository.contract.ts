@@ -451,6 +451,109 @@ export function describeMessageRepositoryContract(
       });
     });
 
+    describe('claimPendingMedia (the media fetcher)', () => {
+      const now = minutesAfterBase(60);
+      const lease = minutesAfterBase(61);
+      /** A customer's image whose file is still only a WhatsApp media id. */
+      const withPendingMedia = (overrides?: Partial<MessagePrimitives>) =>
+        stored({
+          type: 'image',
+          status: 'delivered',
+          attachments: [
+            { type: 'image', whatsappMediaId: `m-${newId()}`, mimeType: 'image/jpeg', storage: 'pending' },
+          ],
+          ...overrides,
+        });
+
+      it('claims inbound messages with a pending attachment, oldest first, and leases them', async () => {
+        const newer = await withPendingMedia({ timestamp: minutesAfterBase(10) });
+        const older = await withPendingMedia({ timestamp: minutesAfterBase(5) });
+        const retryDue = await withPendingMedia({ timestamp: minutesAfterBase(20), nextAttemptAt: now });
+
+        const claimed = await repo.claimPendingMedia(now, lease, 10);
+
+        expect(claimed).toEqual([
+          { ...older, leaseUntil: lease },
+          { ...newer, leaseUntil: lease },
+          { ...retryDue, leaseUntil: lease },
+        ]);
+        expect(await repo.findById(older.id)).toEqual({ ...older, leaseUntil: lease });
+      });
+
+      it('skips stored and failed attachments, outbound media, messages not yet due and leased ones', async () => {
+        await withPendingMedia({
+          attachments: [{ type: 'image', url: 'https://x/y.jpg', storage: 'stored' }],
+        });
+        await withPendingMedia({
+          attachments: [{ type: 'image', whatsappMediaId: 'gone', storage: 'failed' }],
+        });
+        await withPendingMedia({ attachments: [] });
+        await withPendingMedia({
+          direction: 'outbound',
+          sender: 'agent',
+          agentId: newId(),
+          status: 'pending',
+        });
+        await withPendingMedia({ nextAttemptAt: minutesAfterBase(61) });
+        await withPendingMedia({ leaseUntil: minutesAfterBase(61) });
+        const mixed = await withPendingMedia({
+          attachments: [
+            { type: 'image', url: 'https://x/a.jpg', storage: 'stored' },
+            { type: 'document', whatsappMediaId: 'doc-1', storage: 'pending', attempts: 2, error: 'timeout' },
+          ],
+        });
+
+        const claimed = await repo.claimPendingMedia(now, lease, 10);
+
+        expect(claimed.map((m) => m.id)).toEqual([mixed.id]);
+        expect(claimed[0]?.attachments[1]).toEqual({
+          type: 'document',
+          whatsappMediaId: 'doc-1',
+          storage: 'pending',
+          attempts: 2,
+          error: 'timeout',
+        });
+      });
+
+      it('hands a message out again only once its lease has expired, and at most `limit` at a time', async () => {
+        const a = await withPendingMedia({ timestamp: minutesAfterBase(1) });
+        const b = await withPendingMedia({ timestamp: minutesAfterBase(2) });
+
+        expect((await repo.claimPendingMedia(now, lease, 1)).map((m) => m.id)).toEqual([a.id]);
+        expect((await repo.claimPendingMedia(now, lease, 5)).map((m) => m.id)).toEqual([b.id]);
+        expect(await repo.claimPendingMedia(minutesAfterBase(60.5), minutesAfterBase(70), 5)).toEqual([]);
+        expect((await repo.claimPendingMedia(lease, minutesAfterBase(62), 5)).map((m) => m.id)).toEqual([
+          a.id,
+          b.id,
+        ]);
+      });
+
+      it('never gives one message to two concurrent claimers', async () => {
+        const ids = new Set<string>();
+        for (let i = 0; i < 6; i++) ids.add((await withPendingMedia({ timestamp: minutesAfterBase(i) })).id);
+
+        const [x, y] = await Promise.all([
+          repo.claimPendingMedia(now, lease, 4),
+          repo.claimPendingMedia(now, lease, 4),
+        ]);
+        const rest = await repo.claimPendingMedia(now, lease, 10);
+
+        const claimed = [...x!, ...y!, ...rest].map((m) => m.id);
+        expect(new Set(claimed).size).toBe(claimed.length);
+        expect(new Set(claimed)).toEqual(ids);
+      });
+
+      it('a patch that stores the file takes the message out of the queue', async () => {
+        const message = await withPendingMedia();
+        await repo.patch(message.id, {
+          attachments: [{ type: 'image', url: 'https://cdn/x.jpg', publicId: 'p/x', storage: 'stored' }],
+          leaseUntil: undefined,
+        });
+
+        expect(await repo.claimPendingMedia(now, lease, 10)).toEqual([]);
+      });
+    });
+
     describe('per-conversation count and delete', () => {
       it('countByConversation counts only that conversation', async () => {
         const conversationId = newId();

@@ -17,6 +17,7 @@ import { MongoSequenceRepository } from '../../src/infrastructure/mongo/mongo-se
 import { MongoSessionRepository } from '../../src/infrastructure/mongo/mongo-session-repository.js';
 import { MongoSettingsRepository } from '../../src/infrastructure/mongo/mongo-settings-repository.js';
 import { MongoTicketRepository } from '../../src/infrastructure/mongo/mongo-ticket-repository.js';
+import { MongoWebhookInbox } from '../../src/infrastructure/mongo/mongo-webhook-inbox.js';
 import { connectTestDb } from '../support/mongo.js';
 import { describeActivityLogRepositoryContract } from './activity-log-repository.contract.js';
 import { describeAgentRepositoryContract } from './agent-repository.contract.js';
@@ -28,6 +29,7 @@ import { describeSequenceRepositoryContract } from './sequence-repository.contra
 import { describeSessionRepositoryContract } from './session-repository.contract.js';
 import { describeSettingsRepositoryContract } from './settings-repository.contract.js';
 import { describeTicketRepositoryContract } from './ticket-repository.contract.js';
+import { describeWebhookInboxContract } from './webhook-inbox.contract.js';
 
 // The capabilities decide how customer search behaves, so they are needed before the suites are
 // declared. One probe serves every database of this run (they all live on the same server).
@@ -100,3 +102,10 @@ describeSessionRepositoryContract(
   name,
   fresh([C.sessions], (db) => new MongoSessionRepository(db)),
 );
+describeWebhookInboxContract(name, async () => {
+  const made = await fresh([C.webhookInbox, C.workerLeases], (db) => ({
+    repo: new MongoWebhookInbox(db),
+    second: new MongoWebhookInbox(db), // another node's handle on the same database
+  }))();
+  return { ...made.repo, cleanup: made.cleanup };
+});

@@ -11,7 +11,13 @@
  * Every request is recorded in `requests`.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -77,8 +83,13 @@ export class OpenAiStandIn {
   classifier: (inputText: string, call: ResponsesCall) => unknown = () => NEUTRAL_UNDERSTANDING;
   /** What other responses answer. */
   replier: (call: ResponsesCall) => string = (call) =>
-    call.conversation ? `Respuesta a: ${call.inputText}` : `Texto para el agente (${call.inputText.length} caracteres)`;
+    call.conversation
+      ? `Respuesta a: ${call.inputText}`
+      : `Texto para el agente (${call.inputText.length} caracteres)`;
   apiKey = 'sk-test-key';
+  /** Requests being answered right now, and the most seen at once (concurrency checks). */
+  inFlight = 0;
+  maxInFlight = 0;
 
   readonly #scripts = new Map<string, Fault[]>();
   readonly #always = new Map<string, Fault>();
@@ -92,9 +103,19 @@ export class OpenAiStandIn {
   static async start(): Promise<OpenAiStandIn> {
     let standIn: OpenAiStandIn | undefined;
     const server = createServer((req, res) => {
-      standIn!.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) send(res, 500, { error: { message: String(error), type: 'server_error', param: null, code: null } });
-      });
+      const s = standIn!;
+      s.inFlight += 1;
+      s.maxInFlight = Math.max(s.maxInFlight, s.inFlight);
+      s.handle(req, res)
+        .catch((error: unknown) => {
+          if (!res.headersSent)
+            send(res, 500, {
+              error: { message: String(error), type: 'server_error', param: null, code: null },
+            });
+        })
+        .finally(() => {
+          s.inFlight -= 1;
+        });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -128,9 +149,12 @@ export class OpenAiStandIn {
     this.#always.clear();
     this.requests.length = 0;
     this.conversations.clear();
+    this.maxInFlight = this.inFlight;
     this.classifier = () => NEUTRAL_UNDERSTANDING;
     this.replier = (call) =>
-      call.conversation ? `Respuesta a: ${call.inputText}` : `Texto para el agente (${call.inputText.length} caracteres)`;
+      call.conversation
+        ? `Respuesta a: ${call.inputText}`
+        : `Texto para el agente (${call.inputText.length} caracteres)`;
   }
 
   /** Recorded requests to `path`. */
@@ -160,7 +184,11 @@ export class OpenAiStandIn {
     this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
 
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) {
-      return send(res, 401, errorBody('Incorrect API key provided.', 'invalid_request_error', null, 'invalid_api_key'));
+      return send(
+        res,
+        401,
+        errorBody('Incorrect API key provided.', 'invalid_request_error', null, 'invalid_api_key'),
+      );
     }
 
     const fault = this.#scripts.get(path)?.shift() ?? this.#always.get(path);
@@ -171,7 +199,13 @@ export class OpenAiStandIn {
     if (fault && 'status' in fault) {
       const error = {
         message: fault.error?.message ?? `Scripted ${fault.status}`,
-        type: fault.error?.type ?? (fault.status === 429 ? 'rate_limit_exceeded' : fault.status >= 500 ? 'server_error' : 'invalid_request_error'),
+        type:
+          fault.error?.type ??
+          (fault.status === 429
+            ? 'rate_limit_exceeded'
+            : fault.status >= 500
+              ? 'server_error'
+              : 'invalid_request_error'),
         param: fault.error?.param ?? null,
         code: fault.error?.code ?? null,
       };
@@ -191,27 +225,49 @@ export class OpenAiStandIn {
       items: [],
     };
     this.conversations.set(conversation.id, conversation);
-    send(res, 200, { id: conversation.id, object: 'conversation', created_at: conversation.created_at, metadata: conversation.metadata });
+    send(res, 200, {
+      id: conversation.id,
+      object: 'conversation',
+      created_at: conversation.created_at,
+      metadata: conversation.metadata,
+    });
   }
 
   private createResponse(body: Record<string, unknown>, res: ServerResponse): void {
     const call = toCall(body);
     if (typeof body.model !== 'string' || body.model.length === 0) {
-      return send(res, 400, errorBody('Missing required parameter: model.', 'invalid_request_error', 'model'));
+      send(res, 400, errorBody('Missing required parameter: model.', 'invalid_request_error', 'model'));
+      return;
     }
     if (body.previous_response_id !== undefined && body.conversation !== undefined) {
-      return send(
+      send(
         res,
         400,
-        errorBody('previous_response_id cannot be used together with conversation.', 'invalid_request_error', 'conversation'),
+        errorBody(
+          'previous_response_id cannot be used together with conversation.',
+          'invalid_request_error',
+          'conversation',
+        ),
       );
+      return;
     }
     const conversation = call.conversation ? this.conversations.get(call.conversation) : undefined;
     if (call.conversation && !conversation) {
-      return send(res, 404, errorBody(`Conversation with id '${call.conversation}' not found.`, 'invalid_request_error', 'conversation'));
+      send(
+        res,
+        404,
+        errorBody(
+          `Conversation with id '${call.conversation}' not found.`,
+          'invalid_request_error',
+          'conversation',
+        ),
+      );
+      return;
     }
     const text =
-      call.format?.type === 'json_schema' ? JSON.stringify(this.classifier(call.inputText, call)) : this.replier(call);
+      call.format?.type === 'json_schema'
+        ? JSON.stringify(this.classifier(call.inputText, call))
+        : this.replier(call);
     const messageItem = {
       id: `msg_${this.#nextId()}`,
       type: 'message',
@@ -220,7 +276,11 @@ export class OpenAiStandIn {
       content: [{ type: 'output_text', text, annotations: [] }],
     };
     if (conversation) {
-      conversation.items.push({ type: 'message', role: 'user', content: [{ type: 'input_text', text: call.inputText }] });
+      conversation.items.push({
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: call.inputText }],
+      });
       conversation.items.push(messageItem);
     }
     send(res, 200, {
@@ -278,7 +338,8 @@ function flattenInput(input: unknown): string {
   return input
     .map((item: { content?: unknown }) => {
       if (typeof item.content === 'string') return item.content;
-      if (Array.isArray(item.content)) return item.content.map((part: { text?: string }) => part.text ?? '').join('');
+      if (Array.isArray(item.content))
+        return item.content.map((part: { text?: string }) => part.text ?? '').join('');
       return '';
     })
     .join('\n');
@@ -288,7 +349,12 @@ function errorBody(message: string, type: string, param: string | null = null, c
   return { error: { message, type, param, code } };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.destroyed || res.writableEnded) return;
   const json = JSON.stringify(body);
   res.writeHead(status, {

@@ -312,6 +312,8 @@ export function fullMessageRecord(overrides?: Partial<MessagePrimitives>): Messa
         duration: 0,
         whatsappMediaId: '1234567890',
         storage: 'stored',
+        attempts: 1,
+        error: 'the first download timed out',
       },
     ],
     location: { latitude: 19.43, longitude: -99.13, address: 'Zócalo', name: 'Centro' },

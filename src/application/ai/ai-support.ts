@@ -12,7 +12,10 @@ export const AI_ERRORS = {
 /** The assistant, or AI.NOT_CONFIGURED when the service runs without OPENAI_API_KEY. */
 export function requireAssistant(ports: Pick<Ports, 'ai'>): AiAssistant {
   if (!ports.ai) {
-    throw new BusinessRuleError(AI_ERRORS.NOT_CONFIGURED, 'The AI assistant is not configured on this server');
+    throw new BusinessRuleError(
+      AI_ERRORS.NOT_CONFIGURED,
+      'The AI assistant is not configured on this server',
+    );
   }
   return ports.ai;
 }

@@ -56,7 +56,16 @@ export class HandOffToHuman {
   constructor(
     private readonly ports: Pick<
       Ports,
-      'conversations' | 'customers' | 'agents' | 'messages' | 'settings' | 'activity' | 'events' | 'ids' | 'clock' | 'ai'
+      | 'conversations'
+      | 'customers'
+      | 'agents'
+      | 'messages'
+      | 'settings'
+      | 'activity'
+      | 'events'
+      | 'ids'
+      | 'clock'
+      | 'ai'
     >,
   ) {
     this.#autoAssign = new AutoAssignConversation(ports);
@@ -74,24 +83,34 @@ export class HandOffToHuman {
     });
     let conversation = saved;
     if (!conversation.assignedAgent) {
-      conversation = (await retryOnConflict(() => this.#autoAssign.execute({ conversationId: saved.id }))).conversation;
+      conversation = (await retryOnConflict(() => this.#autoAssign.execute({ conversationId: saved.id })))
+        .conversation;
     }
     const assigned = conversation.assignedAgent !== undefined;
 
-    await recordActivity(this.ports, SYSTEM, {}, {
-      entityType: 'conversation',
-      entityId: conversation.id,
-      action: 'updated',
-      before: { isAIEnabled: before.isAIEnabled, priority: before.priority, assignedAgent: before.assignedAgent },
-      after: {
-        isAIEnabled: false,
-        priority: conversation.priority,
-        assignedAgent: conversation.assignedAgent,
-        handoffReason: input.reason,
-        ...(input.failure ? { failure: input.failure } : {}),
+    await recordActivity(
+      this.ports,
+      SYSTEM,
+      {},
+      {
+        entityType: 'conversation',
+        entityId: conversation.id,
+        action: 'updated',
+        before: {
+          isAIEnabled: before.isAIEnabled,
+          priority: before.priority,
+          assignedAgent: before.assignedAgent,
+        },
+        after: {
+          isAIEnabled: false,
+          priority: conversation.priority,
+          assignedAgent: conversation.assignedAgent,
+          handoffReason: input.reason,
+          ...(input.failure ? { failure: input.failure } : {}),
+        },
+        reason: `AI hand-off: ${HANDOFF_REASON_TEXT[input.reason]}`,
       },
-      reason: `AI hand-off: ${HANDOFF_REASON_TEXT[input.reason]}`,
-    });
+    );
     await publish(this.ports, [
       {
         type: CONVERSATION_HANDOFF,
@@ -129,7 +148,9 @@ export class HandOffToHuman {
     if (!this.ports.ai) return { failure: 'unavailable' };
     try {
       const transcript = await buildTranscript(this.ports, input.conversationId);
-      const text = (await this.ports.ai.summarize({ model: input.model, transcript, purpose: 'handoff' })).trim();
+      const text = (
+        await this.ports.ai.summarize({ model: input.model, transcript, purpose: 'handoff' })
+      ).trim();
       return text ? { text } : { failure: 'invalid_output' };
     } catch (error) {
       return { failure: failureKindOf(error) };

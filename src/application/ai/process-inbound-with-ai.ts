@@ -15,7 +15,12 @@ import type { SettingsSnapshot } from '../../domain/settings/settings-snapshot.j
 import type { Id } from '../../domain/shared/ids.js';
 import { ConversationThread } from '../../domain/thread/conversation-thread.js';
 import { SendMessage } from '../messages/send-message.js';
-import { type AiAssistant, AiAssistantError, type AiFailureKind, type MessageUnderstanding } from '../ports/gateways.js';
+import {
+  type AiAssistant,
+  AiAssistantError,
+  type AiFailureKind,
+  type MessageUnderstanding,
+} from '../ports/gateways.js';
 import type { Ports } from '../ports/ports.js';
 import { SYSTEM } from '../shared/actor.js';
 import { loadSettings } from '../shared/settings.js';
@@ -89,7 +94,8 @@ export class ProcessInboundWithAi {
     if (message.direction !== 'inbound' || message.sender !== 'customer') {
       return { outcome: 'skipped', reason: 'not_customer_message' };
     }
-    if (!(await this.ports.messages.claimForAi(message.id))) return { outcome: 'skipped', reason: 'already_claimed' };
+    if (!(await this.ports.messages.claimForAi(message.id)))
+      return { outcome: 'skipped', reason: 'already_claimed' };
 
     const settings = await loadSettings(this.ports);
     const conversation = await this.ports.conversations.findById(message.conversationId);
@@ -111,10 +117,12 @@ export class ProcessInboundWithAi {
 
     // 2. Does the assistant answer this one?
     const decision = this.#decide(settings, conversation, customer, message);
-    if (!decision.reply) return { outcome: 'declined', reason: decision.reason, ...(understanding ? { understanding } : {}) };
+    if (!decision.reply)
+      return { outcome: 'declined', reason: decision.reason, ...(understanding ? { understanding } : {}) };
 
     // 3. A person instead?
-    if (!understanding) return this.#handOffFor(message, 'assistant_failed', model, undefined, classifyFailure);
+    if (!understanding)
+      return this.#handOffFor(message, 'assistant_failed', model, undefined, classifyFailure);
     const reason = handoffReasonFor(understanding, settings.get('ai_handoff_confidence_threshold'));
     if (reason) return this.#handOffFor(message, reason, model, understanding);
 
@@ -130,7 +138,8 @@ export class ProcessInboundWithAi {
     // The answer took a while: an agent may have taken over, the customer been blocked...
     const fresh = await this.ports.conversations.findById(conversation.id);
     const freshCustomer = await this.ports.customers.findById(customer.id);
-    const recheck = fresh && freshCustomer ? this.#decide(settings, fresh, freshCustomer, message) : undefined;
+    const recheck =
+      fresh && freshCustomer ? this.#decide(settings, fresh, freshCustomer, message) : undefined;
     if (!recheck?.reply) {
       return { outcome: 'reply_dropped', reason: recheck?.reason ?? 'conversation_closed', understanding };
     }

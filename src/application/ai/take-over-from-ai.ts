@@ -21,11 +21,17 @@ const CAUSE_TEXT: Record<TakeOverCause, string> = {
  * (UpdateConversation `isAIEnabled: true`). Nothing happens when AI is already off or it is closed.
  */
 export class TakeOverFromAi {
-  constructor(private readonly ports: Pick<Ports, 'conversations' | 'activity' | 'events' | 'ids' | 'clock'>) {}
+  constructor(
+    private readonly ports: Pick<Ports, 'conversations' | 'activity' | 'events' | 'ids' | 'clock'>,
+  ) {}
 
-  async execute(input: { conversationId: Id; cause: TakeOverCause; agentId?: Id }): Promise<{ switchedOff: boolean }> {
+  async execute(input: {
+    conversationId: Id;
+    cause: TakeOverCause;
+    agentId?: Id;
+  }): Promise<{ switchedOff: boolean }> {
     const before = await this.ports.conversations.findById(input.conversationId);
-    if (!before || !before.isAIEnabled || before.status === 'closed') return { switchedOff: false };
+    if (!before?.isAIEnabled || before.status === 'closed') return { switchedOff: false };
     const now = this.ports.clock.now();
     const { result: switched } = await mutateConversation(this.ports, before.id, (c) => {
       if (!c.isAIEnabled || c.isClosed) return false;
@@ -33,14 +39,19 @@ export class TakeOverFromAi {
       return true;
     });
     if (!switched) return { switchedOff: false };
-    await recordActivity(this.ports, SYSTEM, {}, {
-      entityType: 'conversation',
-      entityId: before.id,
-      action: 'updated',
-      before: { isAIEnabled: true },
-      after: { isAIEnabled: false, ...(input.agentId ? { takenOverBy: input.agentId } : {}) },
-      reason: `AI switched off: ${CAUSE_TEXT[input.cause]}`,
-    });
+    await recordActivity(
+      this.ports,
+      SYSTEM,
+      {},
+      {
+        entityType: 'conversation',
+        entityId: before.id,
+        action: 'updated',
+        before: { isAIEnabled: true },
+        after: { isAIEnabled: false, ...(input.agentId ? { takenOverBy: input.agentId } : {}) },
+        reason: `AI switched off: ${CAUSE_TEXT[input.cause]}`,
+      },
+    );
     return { switchedOff: true };
   }
 }

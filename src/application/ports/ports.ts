@@ -11,6 +11,8 @@ import type {
   SettingsRepository,
   TicketRepository,
 } from './repositories.js';
+import type { JobLock } from './job-lock.js';
+import type { Mailer } from './mailer.js';
 import type { WebhookInbox } from './webhook-inbox.js';
 
 /**
@@ -31,6 +33,8 @@ export interface Ports {
   sessions: SessionRepository;
   /** WhatsApp webhook events stored before they are acknowledged, processed in the background. */
   webhookInbox: WebhookInbox;
+  /** Locks and once-only step markers shared by every node (background jobs). */
+  jobLocks: JobLock;
   events: EventBus;
   clock: Clock;
   ids: IdGenerator;
@@ -38,4 +42,6 @@ export interface Ports {
   whatsapp: WhatsAppGateway;
   media?: MediaStore;
   ai?: AiAssistant;
+  /** Agent notification e-mail; absent without SMTP_URL (e-mail off). */
+  mailer?: Mailer;
 }

@@ -46,6 +46,17 @@ export interface DateRange {
   to: Date;
 }
 
+/**
+ * One page of a background scan (SLA watcher, automations, statistics recompute): the records after
+ * `afterId`, by id ascending. Ids never change, so a walk visits each record once even while the
+ * records it visits are being updated.
+ */
+export interface ScanPage {
+  /** 1..200. */
+  limit: number;
+  afterId?: Id;
+}
+
 type NumericDelta<T> = Partial<
   Record<{ [K in keyof T]-?: T[K] extends number | undefined ? K : never }[keyof T], number>
 >;
@@ -131,6 +142,8 @@ export interface ConversationRepository {
   listAllByCustomer(customerId: Id): Promise<ConversationPrimitives[]>;
   /** Conversations whose status is one of `statuses`, for background scans (SLA, auto-resolve). */
   listByStatus(statuses: ConversationStatus[], limit: number): Promise<ConversationPrimitives[]>;
+  /** Conversations whose status is one of `statuses`, by id ascending after `page.afterId` (background scans). */
+  scanByStatus(statuses: ConversationStatus[], page: ScanPage): Promise<ConversationPrimitives[]>;
   countByStatus(): Promise<Record<ConversationStatus, number>>;
   /**
    * Conversations active during `[from, to)` (reports): created before `to` and last changed at or
@@ -222,6 +235,8 @@ export interface TicketRepository {
   /** Sorted by updatedAt desc. */
   list(filter: TicketFilter, page: PageRequest): Promise<Page<TicketPrimitives>>;
   listAllByCustomer(customerId: Id): Promise<TicketPrimitives[]>;
+  /** Tickets whose status is one of `statuses`, by id ascending after `page.afterId` (background scans). */
+  scanByStatus(statuses: TicketStatus[], page: ScanPage): Promise<TicketPrimitives[]>;
   /**
    * Tickets active during `[from, to)` (reports): created before `to` and last changed at or after
    * `from`. Sorted by updatedAt desc (ties by id desc), at most `limit` (1..MAX_REPORT_ITEMS).

@@ -32,6 +32,8 @@ export interface AgentStatistics {
   resolvedConversations: number;
   averageResponseTime: number; // minutes
   currentActiveConversations: number;
+  /** How many responses `averageResponseTime` is made of (absent on agents that have none yet). */
+  responseCount?: number;
 }
 
 /** The persisted shape of an Agent (what repositories store). `passwordHash` is never sent to callers. */

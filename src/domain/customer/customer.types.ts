@@ -23,6 +23,7 @@ export interface CustomerStatistics {
   totalMessages: number;
   totalTickets: number;
   averageResponseTime: number; // the customer's own average response time, minutes
+  responseCount?: number; // how many answers averageResponseTime is made of
   satisfactionScore?: number; // 1..5 average
   satisfactionCount?: number; // how many ratings the average is made of
 }

@@ -9,6 +9,7 @@ import type {
   ConversationFilter,
   ConversationRepository,
   DateRange,
+  ScanPage,
 } from '../../application/ports/repositories.js';
 import {
   CONVERSATION_STATUSES,
@@ -17,7 +18,8 @@ import {
 } from '../../domain/conversation/conversation.types.js';
 import { ConcurrencyError, DuplicateError, NotFoundError } from '../../domain/shared/errors.js';
 import type { Id } from '../../domain/shared/ids.js';
-import { checkId, copy, ms, newestFirst, oldestFirst, pageByKeyset } from './memory-support.js';
+import { assertEnum } from '../../domain/shared/guards.js';
+import { checkId, copy, ms, newestFirst, oldestFirst, pageByKeyset, scanById } from './memory-support.js';
 
 const byCreatedAtDesc = newestFirst<ConversationPrimitives>((c) => ms(c.createdAt));
 
@@ -76,6 +78,11 @@ export class InMemoryConversationRepository implements ConversationRepository {
       .sort(oldestFirst((c) => ms(c.updatedAt)))
       .slice(0, clampLimit(limit))
       .map(copy);
+  }
+
+  async scanByStatus(statuses: ConversationStatus[], page: ScanPage): Promise<ConversationPrimitives[]> {
+    const wanted = statuses.map((s, i) => assertEnum(`status.${i}`, s, CONVERSATION_STATUSES));
+    return scanById([...this.#conversations.values()], (c) => wanted.includes(c.status), page);
   }
 
   async countByStatus(): Promise<Record<ConversationStatus, number>> {

@@ -64,12 +64,7 @@ export class InMemoryMessageRepository implements MessageRepository {
   }
 
   async claimOutbound(now: Date, leaseUntil: Date, limit: number): Promise<MessagePrimitives[]> {
-    return this.#claim(
-      (m) => m.direction === 'outbound' && m.status === 'pending',
-      now,
-      leaseUntil,
-      limit,
-    );
+    return this.#claim((m) => m.direction === 'outbound' && m.status === 'pending', now, leaseUntil, limit);
   }
 
   async claimPendingMedia(now: Date, leaseUntil: Date, limit: number): Promise<MessagePrimitives[]> {

@@ -4,11 +4,12 @@ import {
   type Page,
   type PageRequest,
 } from '../../application/ports/pagination.js';
-import type { DateRange, TicketFilter, TicketRepository } from '../../application/ports/repositories.js';
+import type { DateRange, ScanPage, TicketFilter, TicketRepository } from '../../application/ports/repositories.js';
 import { ConcurrencyError, DuplicateError, NotFoundError } from '../../domain/shared/errors.js';
 import type { Id } from '../../domain/shared/ids.js';
-import type { TicketPrimitives } from '../../domain/ticket/ticket.types.js';
-import { checkId, copy, ms, newestFirst, pageByKeyset } from './memory-support.js';
+import { assertEnum } from '../../domain/shared/guards.js';
+import { TICKET_STATUSES, type TicketPrimitives, type TicketStatus } from '../../domain/ticket/ticket.types.js';
+import { checkId, copy, ms, newestFirst, pageByKeyset, scanById } from './memory-support.js';
 
 export class InMemoryTicketRepository implements TicketRepository {
   readonly #tickets = new Map<Id, TicketPrimitives>();
@@ -71,6 +72,11 @@ export class InMemoryTicketRepository implements TicketRepository {
       .filter((t) => t.customerId === customerId)
       .sort(newestFirst((t) => ms(t.createdAt)))
       .map(copy);
+  }
+
+  async scanByStatus(statuses: TicketStatus[], page: ScanPage): Promise<TicketPrimitives[]> {
+    const wanted = statuses.map((s, i) => assertEnum(`status.${i}`, s, TICKET_STATUSES));
+    return scanById([...this.#tickets.values()], (t) => wanted.includes(t.status), page);
   }
 
   async listActiveBetween(range: DateRange, limit: number): Promise<TicketPrimitives[]> {

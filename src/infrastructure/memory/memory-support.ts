@@ -94,3 +94,21 @@ export function pageByKeyset<T extends { id: Id }>(
 }
 
 export const ms = (date: Date): number => date.getTime();
+
+/**
+ * A background-scan page (ScanPage): the items matching `keep` whose id is after `page.afterId`,
+ * by id ascending, at most `page.limit` (clamped to 1..200). Copies.
+ */
+export function scanById<T extends { id: Id }>(
+  items: T[],
+  keep: (item: T) => boolean,
+  page: { limit: number; afterId?: Id },
+): T[] {
+  if (page.afterId !== undefined) checkId(page.afterId);
+  const after = page.afterId;
+  return items
+    .filter((item) => keep(item) && (after === undefined || item.id > after))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, clampLimit(page.limit))
+    .map(copy);
+}

@@ -25,6 +25,8 @@ export const COLLECTIONS = {
   webhookInbox: 'webhookinbox',
   /** Leases of background workers that one node runs at a time (the webhook inbox processor). */
   workerLeases: 'workerleases',
+  /** Job locks and once-only step markers of the scheduled jobs (mongo-job-lock.ts). */
+  jobLocks: 'joblocks',
   /** What the migrations (`npm run crm -- migrate ...`) ran and when (migrations/migration-log.ts). */
   migrations: 'migrations',
 } as const;
@@ -102,6 +104,8 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
     key: { status: 1, assignedAgent: 1, updatedAt: -1, _id: -1 },
     serves: 'ConversationRepository.list by status/agent (keyset)',
   },
+  // ConversationRepository.scanByStatus: background scans (SLA watcher, automations), by _id
+  { collection: C.conversations, key: { status: 1, _id: 1 }, serves: 'ConversationRepository.scanByStatus' },
   // ConversationRepository.list without a status filter: keyset on updatedAt desc, _id desc
   {
     collection: C.conversations,
@@ -181,6 +185,8 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
     key: { status: 1, updatedAt: -1, _id: -1 },
     serves: 'TicketRepository.list by status (keyset)',
   },
+  // TicketRepository.scanByStatus: background scans (SLA watcher), by _id
+  { collection: C.tickets, key: { status: 1, _id: 1 }, serves: 'TicketRepository.scanByStatus' },
   // TicketRepository.list without a status filter
   {
     collection: C.tickets,
@@ -268,6 +274,15 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
     serves: 'WebhookInbox.wake (statuses waiting for their message)',
   },
   // workerleases: keyed by `_id` (the worker's name).
+
+  // --- joblocks: keyed by `_id` (the lock name); expired locks go by TTL, or by JobLock.purgeExpired.
+  {
+    collection: C.jobLocks,
+    key: { expiresAt: 1 },
+    options: { expireAfterSeconds: 0 },
+    serves: 'lock expiry (TTL, or JobLock.purgeExpired)',
+    kind: 'ttl',
+  },
 ];
 
 export interface IndexLogger {

@@ -44,6 +44,7 @@ const STATISTICS_KEYS = [
   'resolvedConversations',
   'averageResponseTime',
   'currentActiveConversations',
+  'responseCount',
 ] as const satisfies readonly (keyof AgentStatistics)[];
 
 /** The stored shape: the seed names the password hash `password`. */
@@ -71,6 +72,7 @@ export const agentDocumentSchema = z.object({
     resolvedConversations: z.number(),
     averageResponseTime: z.number(),
     currentActiveConversations: z.number(),
+    responseCount: opt(z.number()),
   }),
   lastLogin: opt(zDate),
   lastActivity: opt(zDate),

@@ -290,6 +290,13 @@ export async function keysetPage<T extends { id: string }>(
   return { items };
 }
 
+/** The filter of a background-scan page (ScanPage): `status` in `statuses`, `_id` after `page.afterId`. */
+export function scanFilter(statuses: readonly string[], page: { afterId?: string }): Filter<Document> {
+  return page.afterId === undefined
+    ? { status: { $in: [...statuses] } }
+    : { status: { $in: [...statuses] }, _id: { $gt: toObjectId('afterId', page.afterId) } };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Optimistic concurrency
 

@@ -11,6 +11,7 @@ import type {
   ConversationFilter,
   ConversationRepository,
   DateRange,
+  ScanPage,
 } from '../../application/ports/repositories.js';
 import {
   CHANNELS,
@@ -35,6 +36,7 @@ import {
   keysetPage,
   opt,
   readDocument,
+  scanFilter,
   toObjectId,
   toOptionalObjectId,
   translateDuplicates,
@@ -230,6 +232,16 @@ export class MongoConversationRepository implements ConversationRepository {
       .find({ status: { $in: statusList(statuses) } })
       .sort({ updatedAt: 1, _id: 1 })
       .limit(clampLimit(limit))
+      .toArray();
+    return docs.map(conversationFromDocument);
+  }
+
+  /** Served by the `{ status: 1, _id: 1 }` index. */
+  async scanByStatus(statuses: ConversationStatus[], page: ScanPage): Promise<ConversationPrimitives[]> {
+    const docs = await this.collection
+      .find(scanFilter(statusList(statuses), page))
+      .sort({ _id: 1 })
+      .limit(clampLimit(page.limit))
       .toArray();
     return docs.map(conversationFromDocument);
   }

@@ -47,6 +47,7 @@ const STATISTICS_KEYS = [
   'averageResponseTime',
   'satisfactionScore',
   'satisfactionCount',
+  'responseCount',
 ] as const satisfies readonly (keyof CustomerStatistics)[];
 
 export const customerDocumentSchema = z.object({
@@ -87,6 +88,7 @@ export const customerDocumentSchema = z.object({
     averageResponseTime: z.number(),
     satisfactionScore: opt(z.number()),
     satisfactionCount: opt(z.number()),
+    responseCount: opt(z.number()),
   }),
   firstContact: opt(zDate),
   lastInteraction: opt(zDate),

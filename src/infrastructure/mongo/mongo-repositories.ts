@@ -10,6 +10,7 @@ import type {
   SettingsRepository,
   TicketRepository,
 } from '../../application/ports/repositories.js';
+import type { JobLock } from '../../application/ports/job-lock.js';
 import type { WebhookInbox } from '../../application/ports/webhook-inbox.js';
 import type { IndexLogger } from './indexes.js';
 import { MongoActivityLogRepository } from './mongo-activity-log-repository.js';
@@ -18,6 +19,7 @@ import type { MongoCapabilities } from './mongo-client.js';
 import { MongoConversationRepository } from './mongo-conversation-repository.js';
 import { MongoConversationThreadRepository } from './mongo-conversation-thread-repository.js';
 import { MongoCustomerRepository } from './mongo-customer-repository.js';
+import { MongoJobLock } from './mongo-job-lock.js';
 import { MongoMessageRepository } from './mongo-message-repository.js';
 import { MongoSequenceRepository } from './mongo-sequence-repository.js';
 import { MongoSessionRepository } from './mongo-session-repository.js';
@@ -38,6 +40,7 @@ export interface MongoRepositories {
   /** The concrete type: it also offers `deleteExpired` for servers without TTL indexes. */
   sessions: MongoSessionRepository;
   webhookInbox: WebhookInbox;
+  jobLocks: JobLock;
 }
 
 /**
@@ -61,5 +64,6 @@ export function createMongoRepositories(
     threads: new MongoConversationThreadRepository(db),
     sessions: new MongoSessionRepository(db),
     webhookInbox: new MongoWebhookInbox(db),
+    jobLocks: new MongoJobLock(db, capabilities),
   };
 }

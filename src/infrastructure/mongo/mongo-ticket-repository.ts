@@ -2,11 +2,12 @@ import type { Collection, Db, Document, Filter, ObjectId } from 'mongodb';
 import { z } from 'zod';
 import {
   assertDateRange,
+  clampLimit,
   clampReportLimit,
   type Page,
   type PageRequest,
 } from '../../application/ports/pagination.js';
-import type { DateRange, TicketFilter, TicketRepository } from '../../application/ports/repositories.js';
+import type { DateRange, ScanPage, TicketFilter, TicketRepository } from '../../application/ports/repositories.js';
 import { PRIORITIES } from '../../domain/conversation/conversation.types.js';
 import { ValidationError } from '../../domain/shared/errors.js';
 import { assertEnum } from '../../domain/shared/guards.js';
@@ -17,6 +18,7 @@ import {
   TICKET_CATEGORIES,
   TICKET_STATUSES,
   type TicketPrimitives,
+  type TicketStatus,
 } from '../../domain/ticket/ticket.types.js';
 import { COLLECTIONS } from './indexes.js';
 import type { MongoCapabilities } from './mongo-client.js';
@@ -30,6 +32,7 @@ import {
   keysetPage,
   opt,
   readDocument,
+  scanFilter,
   toObjectId,
   toOptionalObjectId,
   translateDuplicates,
@@ -261,6 +264,17 @@ export class MongoTicketRepository implements TicketRepository {
     const docs = await this.collection
       .find({ customerId: toObjectId('customerId', customerId) })
       .sort({ createdAt: -1, _id: -1 })
+      .toArray();
+    return docs.map(ticketFromDocument);
+  }
+
+  /** Served by the `{ status: 1, _id: 1 }` index. */
+  async scanByStatus(statuses: TicketStatus[], page: ScanPage): Promise<TicketPrimitives[]> {
+    const wanted = statuses.map((s, i) => assertEnum(`status.${i}`, s, TICKET_STATUSES));
+    const docs = await this.collection
+      .find(scanFilter(wanted, page))
+      .sort({ _id: 1 })
+      .limit(clampLimit(page.limit))
       .toArray();
     return docs.map(ticketFromDocument);
   }

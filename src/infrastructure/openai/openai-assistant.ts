@@ -13,12 +13,7 @@
  *   with `circuit_open` for `coolDownMs`; then one trial call decides (half-open).
  * Every failure is an AiAssistantError with a `kind` (see the port).
  */
-import OpenAI, {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { z } from 'zod';
 import {
   type AiAssistant,
@@ -44,7 +39,10 @@ export interface OpenAiAssistantOptions {
   /** SDK retries after the first attempt (429/5xx/timeouts/connection errors). Default 2. */
   maxRetries?: number;
   breaker?: { failureThreshold?: number; coolDownMs?: number; now?: () => number };
-  log?: { warn(obj: Record<string, unknown>, msg: string): void; info?(obj: Record<string, unknown>, msg: string): void };
+  log?: {
+    warn(obj: Record<string, unknown>, msg: string): void;
+    info?(obj: Record<string, unknown>, msg: string): void;
+  };
   metrics?: Pick<Metrics, 'aiRequests' | 'aiRequestDuration' | 'aiCircuitState'>;
 }
 
@@ -158,7 +156,10 @@ export class OpenAiAssistant implements AiAssistant {
 
   startThread(metadata: Record<string, string>): Promise<string> {
     return this.#call('startThread', async (request) => {
-      const conversation = await this.#client.conversations.create({ metadata: cleanMetadata(metadata) }, request);
+      const conversation = await this.#client.conversations.create(
+        { metadata: cleanMetadata(metadata) },
+        request,
+      );
       if (!conversation.id) throw invalidOutput('startThread', 'the conversation has no id');
       return conversation.id;
     });
@@ -167,7 +168,12 @@ export class OpenAiAssistant implements AiAssistant {
   reply(input: { threadId: string; model: string; instructions: string; text: string }): Promise<string> {
     return this.#call('reply', async (request) => {
       const response = await this.#client.responses.create(
-        { model: input.model, conversation: input.threadId, instructions: input.instructions, input: input.text },
+        {
+          model: input.model,
+          conversation: input.threadId,
+          instructions: input.instructions,
+          input: input.text,
+        },
         request,
       );
       return textOf('reply', response);
@@ -183,7 +189,12 @@ export class OpenAiAssistant implements AiAssistant {
           input: input.text,
           store: false,
           text: {
-            format: { type: 'json_schema', name: 'message_understanding', strict: true, schema: UNDERSTANDING_SCHEMA },
+            format: {
+              type: 'json_schema',
+              name: 'message_understanding',
+              strict: true,
+              schema: UNDERSTANDING_SCHEMA,
+            },
           },
         },
         request,
@@ -197,7 +208,10 @@ export class OpenAiAssistant implements AiAssistant {
       }
       const intent = parsed.intent.trim().slice(0, 100) || 'unknown';
       const confidence = Number.isFinite(parsed.confidence) ? Math.min(1, Math.max(0, parsed.confidence)) : 0;
-      const entities = [...new Set(parsed.entities.map((e) => e.trim()).filter((e) => e.length > 0))].slice(0, 20);
+      const entities = [...new Set(parsed.entities.map((e) => e.trim()).filter((e) => e.length > 0))].slice(
+        0,
+        20,
+      );
       return { intent, sentiment: parsed.sentiment, confidence, entities, wantsHuman: parsed.wantsHuman };
     });
   }
@@ -220,7 +234,12 @@ export class OpenAiAssistant implements AiAssistant {
   draftReply(input: { model: string; instructions: string; transcript: string }): Promise<string> {
     return this.#call('draftReply', async (request) => {
       const response = await this.#client.responses.create(
-        { model: input.model, instructions: `${input.instructions}${DRAFT_SUFFIX}`, input: input.transcript, store: false },
+        {
+          model: input.model,
+          instructions: `${input.instructions}${DRAFT_SUFFIX}`,
+          input: input.transcript,
+          store: false,
+        },
         request,
       );
       return textOf('draftReply', response);
@@ -250,12 +269,20 @@ export class OpenAiAssistant implements AiAssistant {
     } catch (error) {
       const failure =
         error instanceof CircuitOpenError
-          ? new AiAssistantError(`OpenAI ${operation} refused: ${error.message}`, 'circuit_open', undefined, { cause: error })
+          ? new AiAssistantError(`OpenAI ${operation} refused: ${error.message}`, 'circuit_open', undefined, {
+              cause: error,
+            })
           : toAiError(operation, error);
       this.#observe(operation, failure.kind, started);
       if (failure.kind !== 'circuit_open') {
         this.options.log?.warn(
-          { component: 'openai', operation, kind: failure.kind, status: failure.status, err: failure.message },
+          {
+            component: 'openai',
+            operation,
+            kind: failure.kind,
+            status: failure.status,
+            err: failure.message,
+          },
           'OpenAI call failed',
         );
       }
@@ -273,7 +300,11 @@ export class OpenAiAssistant implements AiAssistant {
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-function pick(value: PerOperation | undefined, operation: AiOperation, defaults: Record<AiOperation, number>): number {
+function pick(
+  value: PerOperation | undefined,
+  operation: AiOperation,
+  defaults: Record<AiOperation, number>,
+): number {
   if (typeof value === 'number') return value;
   return value?.[operation] ?? defaults[operation];
 }
@@ -282,7 +313,11 @@ function pick(value: PerOperation | undefined, operation: AiOperation, defaults:
  * Runs `call` with an AbortSignal that fires after `ms`, and rejects at that moment even if the SDK
  * is sleeping between retries (it only checks the signal before the next attempt).
  */
-async function withDeadline<T>(operation: AiOperation, ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withDeadline<T>(
+  operation: AiOperation,
+  ms: number,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
@@ -295,7 +330,9 @@ async function withDeadline<T>(operation: AiOperation, ms: number, call: (signal
     return await Promise.race([call(controller.signal), expired]);
   } catch (error) {
     if (controller.signal.aborted && !(error instanceof AiAssistantError)) {
-      throw new AiAssistantError(`OpenAI ${operation} timed out after ${ms} ms`, 'timeout', undefined, { cause: error });
+      throw new AiAssistantError(`OpenAI ${operation} timed out after ${ms} ms`, 'timeout', undefined, {
+        cause: error,
+      });
     }
     throw error;
   } finally {
@@ -329,15 +366,24 @@ function toAiError(operation: AiOperation, error: unknown): AiAssistantError {
 }
 
 function invalidOutput(operation: AiOperation, why: string, cause?: unknown): AiAssistantError {
-  return new AiAssistantError(`OpenAI ${operation} answered unexpectedly: ${why}`, 'invalid_output', undefined, {
-    cause,
-  });
+  return new AiAssistantError(
+    `OpenAI ${operation} answered unexpectedly: ${why}`,
+    'invalid_output',
+    undefined,
+    {
+      cause,
+    },
+  );
 }
 
 /** The response's text (`output_text`, the SDK's join of the output_text parts), refused when empty. */
-function textOf(operation: AiOperation, response: { output_text?: string; status?: string | undefined }): string {
+function textOf(
+  operation: AiOperation,
+  response: { output_text?: string; status?: string | undefined },
+): string {
   const text = (response.output_text ?? '').trim();
-  if (!text) throw invalidOutput(operation, `no text in the response (status ${response.status ?? 'unknown'})`);
+  if (!text)
+    throw invalidOutput(operation, `no text in the response (status ${response.status ?? 'unknown'})`);
   return text;
 }
 

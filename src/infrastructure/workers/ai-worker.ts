@@ -57,7 +57,8 @@ export class AiWorker {
   ) {
     this.#concurrency = options.concurrency ?? 4;
     this.#maxQueue = options.maxQueue ?? 1_000;
-    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) throw new Error('concurrency must be >= 1');
+    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1)
+      throw new Error('concurrency must be >= 1');
   }
 
   get running(): boolean {
@@ -105,7 +106,9 @@ export class AiWorker {
     } else if (event.type === 'message.sent' && p.sender === 'agent') {
       this.#now(() => ai.takeOver.execute({ conversationId, cause: 'agent_message', ...agent(p.agentId) }));
     } else if (event.type === 'conversation.assigned' && typeof p.assignedBy === 'string') {
-      this.#now(() => ai.takeOver.execute({ conversationId, cause: 'manual_assignment', ...agent(p.assignedBy) }));
+      this.#now(() =>
+        ai.takeOver.execute({ conversationId, cause: 'manual_assignment', ...agent(p.assignedBy) }),
+      );
     } else if (event.type === 'conversation.transferred') {
       this.#now(() => ai.takeOver.execute({ conversationId, cause: 'transfer', ...agent(p.assignedAgent) }));
     }

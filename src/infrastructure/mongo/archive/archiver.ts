@@ -82,8 +82,6 @@ interface KindSpec {
   confirmFields: readonly string[];
 }
 
-const DELETE_CONCURRENCY = 8;
-
 /** Moves old closed conversations and old messages to their archive collections, in batches. */
 export async function archiveOldData(
   db: Db,
@@ -231,16 +229,14 @@ async function deleteOriginals(spec: KindSpec, guard: WriteGuard, docs: Document
     for (const doc of docs) if (!left.has(idKey(doc._id))) deleted.add(idKey(doc._id));
     return deleted;
   }
-  const queue = [...docs];
-  const worker = async () => {
-    for (let doc = queue.shift(); doc; doc = queue.shift()) {
-      const id = idKey(doc._id);
-      const filter = unchanged(doc);
-      const result = await guard.exclusive(spec.source.collectionName, id, () => spec.source.deleteOne(filter));
-      if (result.deletedCount === 1) deleted.add(id);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, docs.length) }, worker));
+  // One at a time: FerretDB v1 (the only server without atomic updates) serialises writes in
+  // SQLite, and concurrent ones only wait on each other's locks.
+  for (const doc of docs) {
+    const id = idKey(doc._id);
+    const filter = unchanged(doc);
+    const result = await guard.exclusive(spec.source.collectionName, id, () => spec.source.deleteOne(filter));
+    if (result.deletedCount === 1) deleted.add(id);
+  }
   return deleted;
 }
 

@@ -67,6 +67,11 @@ export interface UserThreadMigrationOptions {
   dryRun?: boolean;
   /** Look at no more than this many source threads in this run (a rerun goes on from there). */
   limit?: number;
+  /**
+   * Customers touched before their totals are recomputed (default 5,000; bounds memory). A customer
+   * seen in several batches before that is recomputed once.
+   */
+  recomputeThreshold?: number;
   onProgress?(progress: UserThreadProgress): void;
   onSkipped?(thread: SkippedThread): void;
   hooks?: UserThreadHooks;
@@ -122,6 +127,10 @@ interface PendingThread extends LegacyThread {
 }
 
 const STATISTICS_RETRIES = 5;
+/** Touched customers kept before their totals are recomputed (bounds memory on huge sources). */
+const RECOMPUTE_THRESHOLD = 5_000;
+/** Customers recomputed per round trip. */
+const RECOMPUTE_CHUNK = 500;
 
 /** The id a thread keeps after migration: its own ObjectId, or one derived from a non-ObjectId `_id`. */
 export function migratedIdOf(sourceId: unknown): ObjectId {
@@ -174,6 +183,12 @@ export async function migrateUserThreads(
     if (!dryRun) await options.hooks?.afterStage?.(name, { batch, processed: result.processed });
   };
 
+  /**
+   * Customers whose totals must be recomputed. A crash before they are leaves nothing wrong behind
+   * for good: the rerun meets the same threads (migrated ones too) and recomputes their customers.
+   */
+  const touchedCustomers = new Map<string, ObjectId>();
+
   let lastId: unknown;
   let batch = 0;
   while (result.processed < target) {
@@ -196,7 +211,6 @@ export async function migrateUserThreads(
       .toArray();
     const doneIds = new Set(done.map((d) => keyOf(d._id)));
     result.alreadyMigrated += doneIds.size;
-    const touchedCustomers = new Map<string, ObjectId>();
     for (const d of done) touchedCustomers.set(keyOf(d.customerId), d.customerId as ObjectId);
 
     // Validate and normalise the phones of the others.
@@ -272,11 +286,23 @@ export async function migrateUserThreads(
     result.alreadyMigrated += threadDocs.length - committed.size;
     await stage('threads', batch);
 
-    // Statistics and dates of every customer this batch touched, recomputed from what is stored.
-    for (const t of pending) touchedCustomers.set(customerIds.get(t.phone)!.toHexString(), customerIds.get(t.phone)!);
-    result.statisticsUpdated += await recomputeCustomers(db, guard, [...touchedCustomers.values()]);
-    await stage('statistics', batch);
+    // Statistics and dates of the customers touched so far, recomputed from what is stored: once
+    // many are pending, and at the end. A customer seen in several batches is recomputed once.
+    for (const t of pending) {
+      const id = customerIds.get(t.phone)!;
+      touchedCustomers.set(id.toHexString(), id);
+    }
+    if (touchedCustomers.size >= (options.recomputeThreshold ?? RECOMPUTE_THRESHOLD)) {
+      result.statisticsUpdated += await recomputeCustomers(db, guard, [...touchedCustomers.values()]);
+      touchedCustomers.clear();
+      await stage('statistics', batch);
+    }
     report(batch);
+  }
+  if (!dryRun && touchedCustomers.size > 0) {
+    result.statisticsUpdated += await recomputeCustomers(db, guard, [...touchedCustomers.values()]);
+    touchedCustomers.clear();
+    await stage('statistics', batch);
   }
   result.limited = options.limit !== undefined && result.processed < total;
   result.elapsedMs = Date.now() - started;
@@ -504,65 +530,116 @@ async function findCustomerIds(customers: Collection, phones: string[]): Promise
  * Sets each customer's conversation and message totals to what its stored conversations add up
  * to, `firstContact` to the earliest conversation (or the earlier stored value), and
  * `lastInteraction` / `updatedAt` to the latest thread activity (or the later stored value).
- * Writes only what differs, with a version check (and the document lock where updates are not
- * atomic). Returns how many customers changed.
+ * Writes only what differs, each write conditional on the version read (and under the document
+ * lock where updates are not atomic); a customer changed meanwhile is read and computed again.
+ * Returns how many customers changed.
  */
 async function recomputeCustomers(db: Db, guard: WriteGuard, ids: ObjectId[]): Promise<number> {
-  if (ids.length === 0) return 0;
-  const customers = db.collection(COLLECTIONS.customers);
-  const convs = await db
-    .collection(COLLECTIONS.conversations)
-    .find({ customerId: { $in: ids } }, { projection: { customerId: 1, createdAt: 1, messageCount: 1 } })
-    .toArray();
-  const threads = await db
-    .collection(COLLECTIONS.conversationThreads)
-    .find({ customerId: { $in: ids } }, { projection: { customerId: 1, lastInteraction: 1, updatedAt: 1 } })
-    .toArray();
-  const convsOf = groupBy(convs, (c) => keyOf(c.customerId));
-  const threadsOf = groupBy(threads, (t) => keyOf(t.customerId));
-
   let changed = 0;
-  for (const _id of ids) {
-    const key = _id.toHexString();
-    const mine = convsOf.get(key) ?? [];
-    const activity = (threadsOf.get(key) ?? []).map((t) => toDate(t.lastInteraction) ?? toDate(t.updatedAt));
-    const updates = (threadsOf.get(key) ?? []).map((t) => toDate(t.updatedAt));
-    for (let attempt = 0; ; attempt++) {
-      const current = await customers.findOne({ _id });
-      if (!current) break; // erased meanwhile: nothing to count
-      const set: Document = {};
-      const totalConversations = mine.length;
-      const totalMessages = mine.reduce((sum, c) => sum + (Number(c.messageCount) || 0), 0);
-      if (current.statistics?.totalConversations !== totalConversations) {
-        set['statistics.totalConversations'] = totalConversations;
+  for (let start = 0; start < ids.length; start += RECOMPUTE_CHUNK) {
+    let pending = ids.slice(start, start + RECOMPUTE_CHUNK);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > STATISTICS_RETRIES) {
+        throw new Error(`customers kept changing while their totals were recomputed: ${pending.join(', ')}`);
       }
-      if (current.statistics?.totalMessages !== totalMessages) set['statistics.totalMessages'] = totalMessages;
-      const firstContact = minDate([toDate(current.firstContact), ...mine.map((c) => toDate(c.createdAt))]);
-      if (firstContact && !sameDate(firstContact, current.firstContact)) set.firstContact = firstContact;
-      const lastInteraction = maxDate([toDate(current.lastInteraction), ...activity]);
-      if (lastInteraction && !sameDate(lastInteraction, current.lastInteraction)) {
-        set.lastInteraction = lastInteraction;
-      }
-      const updatedAt = maxDate([toDate(current.updatedAt), ...updates]);
-      if (updatedAt && !sameDate(updatedAt, current.updatedAt)) set.updatedAt = updatedAt;
-      if (Object.keys(set).length === 0) break;
-
-      const version = typeof current.version === 'number' ? current.version : undefined;
-      set.version = (version ?? 0) + 1;
-      const filter = { _id, version: version === undefined ? { $exists: false } : version };
-      const result = await guard.exclusive(COLLECTIONS.customers, key, () =>
-        customers.updateOne(filter, { $set: set }),
-      );
-      if (result.matchedCount === 1) {
-        changed += 1;
-        break;
-      }
-      if (attempt >= STATISTICS_RETRIES) {
-        throw new Error(`customer ${key} kept changing while its statistics were recomputed`);
-      }
+      const updates = await customerUpdates(db, pending);
+      const written = await applyCustomerUpdates(db, guard, updates);
+      changed += written.size;
+      pending = updates.filter((u) => !written.has(u.key)).map((u) => u.filter._id);
     }
   }
   return changed;
+}
+
+interface CustomerUpdate {
+  key: string;
+  filter: { _id: ObjectId; version: number | { $exists: false } };
+  set: Document;
+}
+
+/** What must change on each customer of `ids` (customers already right, or gone, are left out). */
+async function customerUpdates(db: Db, ids: ObjectId[]): Promise<CustomerUpdate[]> {
+  const [customers, convs, threads] = await Promise.all([
+    db
+      .collection(COLLECTIONS.customers)
+      .find(
+        { _id: { $in: ids } },
+        { projection: { statistics: 1, firstContact: 1, lastInteraction: 1, updatedAt: 1, version: 1 } },
+      )
+      .toArray(),
+    db
+      .collection(COLLECTIONS.conversations)
+      .find({ customerId: { $in: ids } }, { projection: { customerId: 1, createdAt: 1, messageCount: 1 } })
+      .toArray(),
+    db
+      .collection(COLLECTIONS.conversationThreads)
+      .find({ customerId: { $in: ids } }, { projection: { customerId: 1, lastInteraction: 1, updatedAt: 1 } })
+      .toArray(),
+  ]);
+  const convsOf = groupBy(convs, (c) => keyOf(c.customerId));
+  const threadsOf = groupBy(threads, (t) => keyOf(t.customerId));
+  const updates: CustomerUpdate[] = [];
+  for (const current of customers) {
+    const key = keyOf(current._id);
+    const mine = convsOf.get(key) ?? [];
+    const myThreads = threadsOf.get(key) ?? [];
+    const set: Document = {};
+    const totalConversations = mine.length;
+    const totalMessages = mine.reduce((sum, c) => sum + (Number(c.messageCount) || 0), 0);
+    if (current.statistics?.totalConversations !== totalConversations) {
+      set['statistics.totalConversations'] = totalConversations;
+    }
+    if (current.statistics?.totalMessages !== totalMessages) set['statistics.totalMessages'] = totalMessages;
+    const firstContact = minDate([toDate(current.firstContact), ...mine.map((c) => toDate(c.createdAt))]);
+    if (firstContact && !sameDate(firstContact, current.firstContact)) set.firstContact = firstContact;
+    const lastInteraction = maxDate([
+      toDate(current.lastInteraction),
+      ...myThreads.map((t) => toDate(t.lastInteraction) ?? toDate(t.updatedAt)),
+    ]);
+    if (lastInteraction && !sameDate(lastInteraction, current.lastInteraction)) {
+      set.lastInteraction = lastInteraction;
+    }
+    const updatedAt = maxDate([toDate(current.updatedAt), ...myThreads.map((t) => toDate(t.updatedAt))]);
+    if (updatedAt && !sameDate(updatedAt, current.updatedAt)) set.updatedAt = updatedAt;
+    if (Object.keys(set).length === 0) continue;
+    const version = typeof current.version === 'number' ? current.version : undefined;
+    set.version = (version ?? 0) + 1;
+    updates.push({
+      key,
+      filter: { _id: current._id as ObjectId, version: version === undefined ? { $exists: false } : version },
+      set,
+    });
+  }
+  return updates;
+}
+
+/** Applies the updates; returns the keys of the customers written (the others changed meanwhile). */
+async function applyCustomerUpdates(db: Db, guard: WriteGuard, updates: CustomerUpdate[]): Promise<Set<string>> {
+  const customers = db.collection(COLLECTIONS.customers);
+  const written = new Set<string>();
+  if (updates.length === 0) return written;
+  if (guard.native) {
+    await customers.bulkWrite(
+      updates.map((u) => ({ updateOne: { filter: u.filter, update: { $set: u.set } } })),
+      { ordered: false },
+    );
+    // The bulk result does not say which matched: a customer is written when it has the new version.
+    const after = await customers
+      .find({ _id: { $in: updates.map((u) => u.filter._id) } }, { projection: { version: 1 } })
+      .toArray();
+    const versions = new Map(after.map((c) => [keyOf(c._id), c.version]));
+    for (const u of updates) if (versions.get(u.key) === u.set.version) written.add(u.key);
+    return written;
+  }
+  // One at a time: FerretDB v1 (the only server without atomic updates) serialises writes in
+  // SQLite, and concurrent ones only wait on each other's locks.
+  for (const u of updates) {
+    const result = await guard.exclusive(COLLECTIONS.customers, u.key, () =>
+      customers.updateOne(u.filter, { $set: u.set }),
+    );
+    if (result.matchedCount === 1) written.add(u.key);
+  }
+  return written;
 }
 
 // ---------------------------------------------------------------------------------------------

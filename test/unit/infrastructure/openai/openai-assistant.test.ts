@@ -6,7 +6,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AiAssistantError } from '../../../../src/application/ports/gateways.js';
 import { createMetrics } from '../../../../src/infrastructure/metrics.js';
-import { OpenAiAssistant, type OpenAiAssistantOptions } from '../../../../src/infrastructure/openai/openai-assistant.js';
+import {
+  OpenAiAssistant,
+  type OpenAiAssistantOptions,
+} from '../../../../src/infrastructure/openai/openai-assistant.js';
 import { OpenAiStandIn } from '../../../support/openai-stand-in.js';
 
 let standIn: OpenAiStandIn;
@@ -51,11 +54,21 @@ describe('OpenAiAssistant: the calls it makes', () => {
     const threadId = await ai.startThread({});
     standIn.replier = (call) => `Hola, sobre "${call.inputText}": sí tenemos envío.`;
 
-    const text = await ai.reply({ threadId, model: 'gpt-4o-mini', instructions: 'Sé breve.', text: '¿Hacen envíos?' });
+    const text = await ai.reply({
+      threadId,
+      model: 'gpt-4o-mini',
+      instructions: 'Sé breve.',
+      text: '¿Hacen envíos?',
+    });
 
     expect(text).toBe('Hola, sobre "¿Hacen envíos?": sí tenemos envío.');
     const [call] = standIn.responsesCalls();
-    expect(call).toMatchObject({ model: 'gpt-4o-mini', instructions: 'Sé breve.', conversation: threadId, inputText: '¿Hacen envíos?' });
+    expect(call).toMatchObject({
+      model: 'gpt-4o-mini',
+      instructions: 'Sé breve.',
+      conversation: threadId,
+      inputText: '¿Hacen envíos?',
+    });
     expect(call?.body).not.toHaveProperty('previous_response_id');
     // The server-side conversation holds both turns.
     expect(standIn.conversations.get(threadId)?.items.map((i) => i.role)).toEqual(['user', 'assistant']);
@@ -70,7 +83,10 @@ describe('OpenAiAssistant: the calls it makes', () => {
       wantsHuman: true,
     });
 
-    const understanding = await assistant().classify({ text: 'Mi pedido 123 no llega!!', model: 'gpt-4o-mini' });
+    const understanding = await assistant().classify({
+      text: 'Mi pedido 123 no llega!!',
+      model: 'gpt-4o-mini',
+    });
 
     expect(understanding).toEqual({
       intent: 'order_status',
@@ -100,8 +116,12 @@ describe('OpenAiAssistant: the calls it makes', () => {
     const ai = assistant();
     standIn.replier = (call) => (call.instructions?.includes('drafting') ? 'Borrador' : 'Resumen');
 
-    expect(await ai.summarize({ model: 'm', transcript: 'Customer: hola', purpose: 'handoff' })).toBe('Resumen');
-    expect(await ai.draftReply({ model: 'm', instructions: 'Persona', transcript: 'Customer: hola' })).toBe('Borrador');
+    expect(await ai.summarize({ model: 'm', transcript: 'Customer: hola', purpose: 'handoff' })).toBe(
+      'Resumen',
+    );
+    expect(await ai.draftReply({ model: 'm', instructions: 'Persona', transcript: 'Customer: hola' })).toBe(
+      'Borrador',
+    );
 
     const calls = standIn.responsesCalls();
     expect(calls.map((c) => c.store)).toEqual([false, false]);
@@ -111,7 +131,9 @@ describe('OpenAiAssistant: the calls it makes', () => {
 
   it('maps a missing conversation to not_found and a wrong key to auth (not retried)', async () => {
     const ai = assistant();
-    expect((await failure(ai.reply({ threadId: 'conv_missing', model: 'm', instructions: 'i', text: 't' }))).kind).toBe('not_found');
+    expect(
+      (await failure(ai.reply({ threadId: 'conv_missing', model: 'm', instructions: 'i', text: 't' }))).kind,
+    ).toBe('not_found');
 
     const wrongKey = new OpenAiAssistant({ apiKey: 'sk-wrong', baseURL: standIn.baseURL, maxRetries: 2 });
     standIn.requests.length = 0;
@@ -127,7 +149,9 @@ describe('OpenAiAssistant: timeouts and retries', () => {
     standIn.always('/v1/responses', { delayMs: 2_000 });
     const started = Date.now();
 
-    const error = await failure(assistant({ timeoutMs: 100, maxRetries: 1 }).classify({ text: 'hola', model: 'm' }));
+    const error = await failure(
+      assistant({ timeoutMs: 100, maxRetries: 1 }).classify({ text: 'hola', model: 'm' }),
+    );
 
     expect(error.kind).toBe('timeout');
     expect(standIn.requestsTo('/v1/responses')).toHaveLength(2); // first attempt + 1 retry
@@ -138,7 +162,9 @@ describe('OpenAiAssistant: timeouts and retries', () => {
     standIn.always('/v1/responses', { status: 503, headers: { 'retry-after-ms': '400' } });
     const started = Date.now();
 
-    const error = await failure(assistant({ maxRetries: 5, deadlineMs: 250 }).summarize({ model: 'm', transcript: 't' }));
+    const error = await failure(
+      assistant({ maxRetries: 5, deadlineMs: 250 }).summarize({ model: 'm', transcript: 't' }),
+    );
 
     expect(error.kind).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(400);
@@ -157,7 +183,9 @@ describe('OpenAiAssistant: timeouts and retries', () => {
 
   it('retries 500s twice by default, then fails with server_error', async () => {
     standIn.always('/v1/responses', { status: 500 });
-    const error = await failure(assistant({ maxRetries: undefined }).summarize({ model: 'm', transcript: 't' }));
+    const error = await failure(
+      assistant({ maxRetries: undefined }).summarize({ model: 'm', transcript: 't' }),
+    );
     expect(error.kind).toBe('server_error');
     expect(error.status).toBe(500);
     expect(standIn.requestsTo('/v1/responses')).toHaveLength(3);
@@ -175,10 +203,15 @@ describe('OpenAiAssistant: circuit breaker', () => {
   it('opens after N consecutive failed calls, then fails fast without calling OpenAI', async () => {
     let now = 0;
     const metrics = createMetrics({ defaultMetrics: false });
-    const ai = assistant({ maxRetries: 0, breaker: { failureThreshold: 3, coolDownMs: 10_000, now: () => now }, metrics });
+    const ai = assistant({
+      maxRetries: 0,
+      breaker: { failureThreshold: 3, coolDownMs: 10_000, now: () => now },
+      metrics,
+    });
     standIn.always('/v1/responses', { status: 500 });
 
-    for (let i = 0; i < 3; i++) expect((await failure(ai.summarize({ model: 'm', transcript: 't' }))).kind).toBe('server_error');
+    for (let i = 0; i < 3; i++)
+      expect((await failure(ai.summarize({ model: 'm', transcript: 't' }))).kind).toBe('server_error');
     expect(ai.circuitState).toBe('open');
     const before = standIn.requests.length;
 
@@ -195,7 +228,10 @@ describe('OpenAiAssistant: circuit breaker', () => {
 
   it('half-open after the cool-down: a successful trial closes it', async () => {
     let now = 0;
-    const ai = assistant({ maxRetries: 0, breaker: { failureThreshold: 2, coolDownMs: 5_000, now: () => now } });
+    const ai = assistant({
+      maxRetries: 0,
+      breaker: { failureThreshold: 2, coolDownMs: 5_000, now: () => now },
+    });
     standIn.always('/v1/responses', { status: 502 });
     await failure(ai.summarize({ model: 'm', transcript: 't' }));
     await failure(ai.summarize({ model: 'm', transcript: 't' }));
@@ -210,7 +246,10 @@ describe('OpenAiAssistant: circuit breaker', () => {
 
   it('half-open: a failed trial opens it again for another cool-down; only one trial at a time', async () => {
     let now = 0;
-    const ai = assistant({ maxRetries: 0, breaker: { failureThreshold: 1, coolDownMs: 1_000, now: () => now } });
+    const ai = assistant({
+      maxRetries: 0,
+      breaker: { failureThreshold: 1, coolDownMs: 1_000, now: () => now },
+    });
     standIn.always('/v1/responses', { status: 500 });
     await failure(ai.summarize({ model: 'm', transcript: 't' }));
     expect(ai.circuitState).toBe('open');
@@ -248,12 +287,18 @@ describe('OpenAiAssistant: circuit breaker', () => {
   });
 
   it('counts timeouts: a slow OpenAI opens the breaker, then calls fail at once', async () => {
-    const ai = assistant({ maxRetries: 0, timeoutMs: 50, breaker: { failureThreshold: 2, coolDownMs: 60_000 } });
+    const ai = assistant({
+      maxRetries: 0,
+      timeoutMs: 50,
+      breaker: { failureThreshold: 2, coolDownMs: 60_000 },
+    });
     standIn.always('/v1/responses', { delayMs: 1_000 });
     expect((await failure(ai.classify({ model: 'm', text: 't' }))).kind).toBe('timeout');
     expect((await failure(ai.classify({ model: 'm', text: 't' }))).kind).toBe('timeout');
     const started = Date.now();
-    expect((await failure(ai.reply({ threadId: 'conv_x', model: 'm', instructions: 'i', text: 't' }))).kind).toBe('circuit_open');
+    expect(
+      (await failure(ai.reply({ threadId: 'conv_x', model: 'm', instructions: 'i', text: 't' }))).kind,
+    ).toBe('circuit_open');
     expect(Date.now() - started).toBeLessThan(30);
   });
 });

@@ -1,0 +1,11 @@
+/** Outgoing e-mail (agent notifications). */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  /** Sends one message; rejects when the mail server refuses it or cannot be reached. */
+  send(message: MailMessage): Promise<void>;
+}

@@ -1,0 +1,59 @@
+import type { MessagePrimitives } from '../../domain/message/message.types.js';
+import type { Id } from '../../domain/shared/ids.js';
+import { claimOnce } from '../operations/claim-once.js';
+import type { Ports } from '../ports/ports.js';
+import { addToAverage, measureResponses } from './response-times.js';
+
+/** How far back a conversation is read to find what a new message answers. */
+const LOOKBACK = 200;
+
+export type ResponseStatisticsOutcome = 'agent' | 'customer' | 'none' | 'already_counted';
+
+/**
+ * Keeps `averageResponseTime` of agents and customers current as messages happen (subscribed to
+ * `message.sent` and `message.received`): measures what the new message answers (measureResponses,
+ * the same rule as the recompute) and adds it to the agent's (a reply by an agent) or the customer's
+ * (the customer answering us) running average, with `responseCount`. Counted once per message across
+ * nodes.
+ */
+export class UpdateResponseStatistics {
+  constructor(private readonly ports: Pick<Ports, 'messages' | 'agents' | 'customers' | 'jobLocks' | 'ids'>) {}
+
+  async execute(input: { messageId: Id }): Promise<{ outcome: ResponseStatisticsOutcome; minutes?: number }> {
+    const message = await this.ports.messages.findById(input.messageId);
+    if (!message) return { outcome: 'none' };
+    const isAgentReply = message.direction === 'outbound' && message.sender === 'agent' && message.agentId;
+    const isCustomerMessage = message.direction === 'inbound' && message.type !== 'reaction';
+    if (!isAgentReply && !isCustomerMessage) return { outcome: 'none' };
+
+    const response = measureResponses(await this.#history(message)).find((r) => r.messageId === message.id);
+    if (!response) return { outcome: 'none' };
+    if (!(await claimOnce(this.ports, `stats:response:${message.id}`))) return { outcome: 'already_counted' };
+
+    if (response.by === 'agent' && response.agentId) {
+      const agent = await this.ports.agents.findById(response.agentId);
+      if (!agent) return { outcome: 'none' };
+      const next = addToAverage(agent.statistics.averageResponseTime, agent.statistics.responseCount ?? 0, response.minutes);
+      await this.ports.agents.setStatistics(agent.id, { averageResponseTime: next.average, responseCount: next.count });
+      return { outcome: 'agent', minutes: response.minutes };
+    }
+    if (response.by === 'customer') {
+      const customer = await this.ports.customers.findById(message.customerId);
+      if (!customer) return { outcome: 'none' };
+      const s = customer.statistics;
+      const next = addToAverage(s.averageResponseTime, s.responseCount ?? 0, response.minutes);
+      await this.ports.customers.setStatistics(customer.id, { averageResponseTime: next.average, responseCount: next.count });
+      return { outcome: 'customer', minutes: response.minutes };
+    }
+    return { outcome: 'none' };
+  }
+
+  /** The message and the conversation's messages before it (newest LOOKBACK). */
+  async #history(message: MessagePrimitives): Promise<MessagePrimitives[]> {
+    const page = await this.ports.messages.listByConversation(message.conversationId, { limit: LOOKBACK });
+    const at = message.timestamp.getTime();
+    const history = page.items.filter((m) => m.timestamp.getTime() <= at);
+    if (!history.some((m) => m.id === message.id)) history.push(message);
+    return history;
+  }
+}

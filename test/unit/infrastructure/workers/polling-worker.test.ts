@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { PollingWorker } from '../../../../src/infrastructure/workers/polling-worker.js';
+
+const quiet = { error: () => {} };
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+/** A round that waits until the test lets it finish. */
+function gatedRun() {
+  const calls: number[] = [];
+  let open: (() => void) | undefined;
+  let more = false;
+  return {
+    calls,
+    setMore: (m: boolean) => {
+      more = m;
+    },
+    release: () => open?.(),
+    run: async () => {
+      calls.push(Date.now());
+      await new Promise<void>((r) => {
+        open = r;
+      });
+      return more;
+    },
+  };
+}
+
+describe('PollingWorker', () => {
+  it('runs a round at start, then waits for the interval', async () => {
+    let rounds = 0;
+    const worker = new PollingWorker({ name: 't', intervalMs: 10_000, log: quiet, run: async () => ((rounds += 1), false) });
+    worker.start();
+    await tick(30);
+    expect(rounds).toBe(1);
+    await worker.stop();
+  });
+
+  it('a nudge starts a round now; nudges during a round fold into ONE more round (no busy loop)', async () => {
+    const g = gatedRun();
+    const worker = new PollingWorker({ name: 't', intervalMs: 10_000, log: quiet, run: g.run });
+    worker.start();
+    await tick(5);
+    expect(g.calls).toHaveLength(1);
+    worker.nudge();
+    worker.nudge();
+    worker.nudge();
+    g.release();
+    await tick(5);
+    expect(g.calls).toHaveLength(2);
+    g.release();
+    await tick(20);
+    expect(g.calls).toHaveLength(2); // idle until the interval or the next nudge
+    worker.nudge();
+    await tick(5);
+    expect(g.calls).toHaveLength(3);
+    g.release();
+    await worker.stop();
+  });
+
+  it('a round reporting more work is followed by the next at once', async () => {
+    let rounds = 0;
+    const worker = new PollingWorker({
+      name: 't',
+      intervalMs: 10_000,
+      log: quiet,
+      run: async () => {
+        rounds += 1;
+        return rounds < 5;
+      },
+    });
+    worker.start();
+    await tick(50);
+    expect(rounds).toBe(5);
+    await worker.stop();
+  });
+
+  it('logs a failed round and waits errorDelayMs before the next', async () => {
+    const errors: unknown[] = [];
+    let rounds = 0;
+    const worker = new PollingWorker({
+      name: 't',
+      intervalMs: 5,
+      errorDelayMs: 10_000,
+      log: { error: (obj) => errors.push(obj) },
+      run: async () => {
+        rounds += 1;
+        throw new Error('db down');
+      },
+    });
+    worker.start();
+    await tick(50);
+    expect(rounds).toBe(1);
+    expect(errors).toEqual([expect.objectContaining({ worker: 't', err: expect.any(Error) })]);
+    await worker.stop();
+  });
+
+  it('stop waits for the round in progress and nothing runs afterwards', async () => {
+    const g = gatedRun();
+    const worker = new PollingWorker({ name: 't', intervalMs: 1, log: quiet, run: g.run });
+    worker.start();
+    await tick(5);
+    let stopped = false;
+    const stopping = worker.stop().then(() => {
+      stopped = true;
+    });
+    await tick(5);
+    expect(stopped).toBe(false);
+    g.setMore(true);
+    g.release();
+    await stopping;
+    worker.nudge();
+    await tick(20);
+    expect(g.calls).toHaveLength(1);
+    expect(worker.running).toBe(false);
+  });
+});
