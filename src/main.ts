@@ -31,6 +31,11 @@ function banner(lines: string[]): string {
   return [bar, ...lines.map((l) => `# ${l.padEnd(width - 4)} #`), bar].join('\n');
 }
 
+function businessNumbers(config: Config): string[] {
+  const ids = [config.whatsapp.phoneNumberId, ...(config.whatsapp.numbers ?? []).map((n) => n.phoneNumberId)];
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
 function adapterWarnings(adapters: AdapterSummary, config: Config): string[] {
   const lines: string[] = [];
   if (adapters.data === 'memory')
@@ -42,11 +47,7 @@ function adapterWarnings(adapters: AdapterSummary, config: Config): string[] {
     lines.push('WHATSAPP: sandbox gateway - messages are recorded, NOT sent (set WHATSAPP_ACCESS_TOKEN)');
   else
     lines.push(
-      `WHATSAPP: Cloud API ${config.whatsapp.apiVersion}, phone number id(s) ${[
-        ...new Set([config.whatsapp.phoneNumberId, ...(config.whatsapp.numbers ?? []).map((n) => n.phoneNumberId)]),
-      ]
-        .filter(Boolean)
-        .join(', ')}`,
+      `WHATSAPP: Cloud API ${config.whatsapp.apiVersion}, phone number id(s) ${businessNumbers(config).join(', ')}`,
     );
   if (!config.whatsapp.appSecret)
     lines.push('WHATSAPP: no WHATSAPP_APP_SECRET - webhooks cannot be verified');

@@ -44,7 +44,15 @@ import { ListMessages } from './messages/list-messages.js';
 import { ReceiveInboundMessage } from './messages/receive-inbound-message.js';
 import { SendMessage } from './messages/send-message.js';
 import { StoreInboundMedia } from './messages/store-inbound-media.js';
+import { AutoResolveConversations } from './automations/auto-resolve-conversations.js';
+import { HandleSurveyAnswer } from './automations/handle-survey-answer.js';
+import { SendSatisfactionSurvey } from './automations/send-satisfaction-survey.js';
+import { NotifyAgent } from './notifications/notify-agent.js';
+import { NotifyOnEvent } from './notifications/notify-on-event.js';
 import type { Ports } from './ports/ports.js';
+import { RunSlaWatcher } from './sla/run-sla-watcher.js';
+import { RecomputeStatistics } from './statistics/recompute-statistics.js';
+import { UpdateResponseStatistics } from './statistics/update-response-statistics.js';
 import { EnsureDefaultSettings } from './settings/ensure-default-settings.js';
 import { GetSetting } from './settings/get-setting.js';
 import { ListSettings } from './settings/list-settings.js';
@@ -140,6 +148,19 @@ export function buildUseCases(ports: Ports) {
     },
     inbox: {
       follow: new FollowInbox(ports),
+    },
+    /** Scheduled jobs and event-driven automations (src/infrastructure/operations runs them on every node). */
+    operations: {
+      slaWatcher: new RunSlaWatcher(ports),
+      autoResolve: new AutoResolveConversations(ports),
+      sendSatisfactionSurvey: new SendSatisfactionSurvey(ports),
+      handleSurveyAnswer: new HandleSurveyAnswer(ports),
+      notifyAgent: new NotifyAgent(ports),
+      notifyOnEvent: new NotifyOnEvent(ports),
+    },
+    statistics: {
+      updateResponseTimes: new UpdateResponseStatistics(ports),
+      recompute: new RecomputeStatistics(ports),
     },
     /** The AI assistant. Without one (`ports.ai` absent) processInbound skips and the agent tools refuse (AI.NOT_CONFIGURED). */
     ai: {

@@ -43,6 +43,8 @@ export interface Config {
   openai?: { apiKey: string; baseUrl?: string };
   /** Unset: media kept as links. */
   cloudinary?: { url: string };
+  /** Unset: agent notifications by e-mail are off (live notifications only). */
+  smtp?: { url: string; from: string };
   admin: { email?: string; password?: string };
   auth: { sessionTtlHours: number };
 }
@@ -66,6 +68,7 @@ const SECRET_VARS = new Set([
   'OPENAI_API_KEY',
   'CLOUDINARY_URL',
   'ADMIN_PASSWORD',
+  'SMTP_URL',
 ]);
 
 const DB_NAME = /^[A-Za-z0-9_-]{1,63}$/;
@@ -164,6 +167,11 @@ const schema = z.object({
       'must look like cloudinary://key:secret@cloud',
     )
     .optional(),
+  SMTP_URL: urlWithProtocols(['smtp:', 'smtps:'], 'SMTP'),
+  SMTP_FROM: z
+    .string()
+    .regex(/^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'must be an e-mail address, e.g. CRM <crm@example.com>')
+    .optional(),
   ADMIN_EMAIL: z
     .string()
     .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be a valid e-mail address')
@@ -225,6 +233,9 @@ function crossFieldProblems(p: Record<string, string>): string[] {
   if (p.OPENAI_BASE_URL && !p.OPENAI_API_KEY) {
     lines.push('OPENAI_API_KEY: is required when OPENAI_BASE_URL is set');
   }
+  if (p.SMTP_URL && !p.SMTP_FROM) {
+    lines.push('SMTP_FROM: is required when SMTP_URL is set (the sender of notification e-mails)');
+  }
   if (p.ADMIN_PASSWORD && !p.ADMIN_EMAIL) {
     lines.push('ADMIN_EMAIL: is required when ADMIN_PASSWORD is set');
   }
@@ -273,6 +284,7 @@ function toConfig(p: Parsed): Config {
     },
     ...(p.OPENAI_API_KEY ? { openai: { apiKey: p.OPENAI_API_KEY, baseUrl: p.OPENAI_BASE_URL } } : {}),
     ...(p.CLOUDINARY_URL ? { cloudinary: { url: p.CLOUDINARY_URL } } : {}),
+    ...(p.SMTP_URL && p.SMTP_FROM ? { smtp: { url: p.SMTP_URL, from: p.SMTP_FROM } } : {}),
     admin: { email: p.ADMIN_EMAIL?.toLowerCase(), password: p.ADMIN_PASSWORD },
     auth: { sessionTtlHours: p.SESSION_TTL_HOURS },
   };

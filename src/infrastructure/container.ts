@@ -33,7 +33,6 @@ import type {
   SettingsRepository,
   TicketRepository,
 } from '../application/ports/repositories.js';
-import type { WebhookInbox } from '../application/ports/webhook-inbox.js';
 import { InMemoryLoginThrottle } from './auth/in-memory-login-throttle.js';
 import type { Config } from './config.js';
 import { Argon2PasswordHasher } from './crypto/argon2-password-hasher.js';

@@ -103,7 +103,7 @@ describeSessionRepositoryContract(
   fresh([C.sessions], (db) => new MongoSessionRepository(db)),
 );
 describeWebhookInboxContract(name, async () => {
-  const made = await fresh([C.webhookInbox, C.workerLeases], (db) => ({
+  const made = await fresh([C.webhookInbox], (db) => ({
     repo: new MongoWebhookInbox(db),
     second: new MongoWebhookInbox(db), // another node's handle on the same database
   }))();

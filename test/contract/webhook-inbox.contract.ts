@@ -27,7 +27,6 @@ export function describeWebhookInboxContract(
     });
 
     const t0 = minutesAfterBase(0);
-    const lease = minutesAfterBase(1);
     const message = (wamid: string, from = '15551230000'): InboxEvent => ({
       kind: 'message',
       key: `message:${wamid}`,
@@ -50,7 +49,10 @@ export function describeWebhookInboxContract(
         isForwarded: true,
       },
     });
-    const status = (wamid: string, s: 'sent' | 'delivered' | 'read' | 'failed' = 'delivered'): InboxEvent => ({
+    const status = (
+      wamid: string,
+      s: 'sent' | 'delivered' | 'read' | 'failed' = 'delivered',
+    ): InboxEvent => ({
       kind: 'status',
       key: `status:${wamid}:${s}`,
       orderKey: '15551230000',
@@ -66,9 +68,13 @@ export function describeWebhookInboxContract(
       const events = [message('wamid.A'), status('wamid.OUT'), message('wamid.B')];
       expect(await inbox.add(events, t0)).toEqual({ added: 3, duplicates: 0 });
 
-      const claimed = await inbox.claim('node-1', t0, lease, 10);
+      const claimed = await inbox.due(t0, 10);
 
-      expect(claimed.map((r) => r.key)).toEqual(['message:wamid.A', 'status:wamid.OUT:delivered', 'message:wamid.B']);
+      expect(claimed.map((r) => r.key)).toEqual([
+        'message:wamid.A',
+        'status:wamid.OUT:delivered',
+        'message:wamid.B',
+      ]);
       expect(claimed[0]).toEqual({
         key: 'message:wamid.A',
         event: events[0],
@@ -83,47 +89,36 @@ export function describeWebhookInboxContract(
     it('skips events already in the inbox (a redelivered webhook), adding the new ones', async () => {
       await inbox.add([message('wamid.A'), status('wamid.OUT')], t0);
 
-      const again = await other.add([message('wamid.A'), message('wamid.C'), status('wamid.OUT')], minutesAfterBase(0.5));
+      const again = await other.add(
+        [message('wamid.A'), message('wamid.C'), status('wamid.OUT')],
+        minutesAfterBase(0.5),
+      );
 
       expect(again).toEqual({ added: 1, duplicates: 2 });
-      const keys = (await inbox.claim('node-1', minutesAfterBase(0.5), lease, 10)).map((r) => r.key);
+      const keys = (await inbox.due(minutesAfterBase(0.5), 10)).map((r) => r.key);
       expect(keys).toEqual(['message:wamid.A', 'status:wamid.OUT:delivered', 'message:wamid.C']);
     });
 
     it('keeps each status of one message as its own event', async () => {
-      const added = await inbox.add([status('wamid.X', 'sent'), status('wamid.X', 'delivered'), status('wamid.X', 'read')], t0);
+      const added = await inbox.add(
+        [status('wamid.X', 'sent'), status('wamid.X', 'delivered'), status('wamid.X', 'read')],
+        t0,
+      );
       expect(added).toEqual({ added: 3, duplicates: 0 });
     });
 
-    it('gives the batch to one worker at a time; another takes over once the lease expired or was released', async () => {
+    it('due only reads: the same records come back until completed or rescheduled', async () => {
       await inbox.add([message('wamid.A')], t0);
-
-      expect(await inbox.claim('node-1', t0, lease, 10)).toHaveLength(1);
-      expect(await other.claim('node-2', minutesAfterBase(0.5), minutesAfterBase(1.5), 10)).toEqual([]);
-      // The holder renews.
-      expect(await inbox.claim('node-1', minutesAfterBase(0.9), minutesAfterBase(2), 10)).toHaveLength(1);
-      expect(await other.claim('node-2', minutesAfterBase(1.5), minutesAfterBase(2.5), 10)).toEqual([]);
-      // Expired: node-2 takes it.
-      expect(await other.claim('node-2', minutesAfterBase(2.1), minutesAfterBase(3), 10)).toHaveLength(1);
-      expect(await inbox.claim('node-1', minutesAfterBase(2.2), minutesAfterBase(3), 10)).toEqual([]);
-      // Released: node-1 may take it at once.
-      await other.release('node-2');
-      expect(await inbox.claim('node-1', minutesAfterBase(2.3), minutesAfterBase(3), 10)).toHaveLength(1);
+      expect(await inbox.due(t0, 10)).toHaveLength(1);
+      expect(await other.due(t0, 10)).toHaveLength(1);
+      expect(await inbox.due(minutesAfterBase(-1), 10)).toEqual([]); // received later than that
     });
 
-    it('of two workers racing for a free inbox, exactly one wins', async () => {
-      await inbox.add([message('wamid.A')], t0);
-
-      const [a, b] = await Promise.all([inbox.claim('node-1', t0, lease, 10), other.claim('node-2', t0, lease, 10)]);
-
-      expect([a!.length, b!.length].sort()).toEqual([0, 1]);
-    });
-
-    it('claims at most `limit`, oldest first', async () => {
+    it('gives at most `limit` due records, oldest first', async () => {
       await inbox.add([message('wamid.late')], minutesAfterBase(0.2));
       await inbox.add([message('wamid.early1'), message('wamid.early2')], minutesAfterBase(0.1));
 
-      const claimed = await inbox.claim('node-1', minutesAfterBase(0.3), lease, 2);
+      const claimed = await inbox.due(minutesAfterBase(0.3), 2);
 
       expect(claimed.map((r) => r.key)).toEqual(['message:wamid.early1', 'message:wamid.early2']);
     });
@@ -134,7 +129,7 @@ export function describeWebhookInboxContract(
       await inbox.complete(['message:wamid.A']);
       await inbox.complete([]);
 
-      expect((await inbox.claim('node-1', t0, lease, 10)).map((r) => r.key)).toEqual(['message:wamid.B']);
+      expect((await inbox.due(t0, 10)).map((r) => r.key)).toEqual(['message:wamid.B']);
       // Once processed and deleted, a late redelivery is accepted again (the stores de-duplicate it).
       await inbox.complete(['message:wamid.B']);
       expect(await inbox.add([message('wamid.B')], t0)).toEqual({ added: 1, duplicates: 0 });
@@ -143,20 +138,32 @@ export function describeWebhookInboxContract(
     it('reschedule: not due before dueAt; dead (no dueAt) is never due again but is counted', async () => {
       await inbox.add([message('wamid.A'), message('wamid.B')], t0);
 
-      await inbox.reschedule('message:wamid.A', { attempts: 1, dueAt: minutesAfterBase(5), lastError: 'db down' });
+      await inbox.reschedule('message:wamid.A', {
+        attempts: 1,
+        dueAt: minutesAfterBase(5),
+        lastError: 'db down',
+      });
       await inbox.reschedule('message:wamid.B', { attempts: 10, lastError: 'invalid phone' });
 
-      expect(await inbox.claim('node-1', minutesAfterBase(4), minutesAfterBase(5), 10)).toEqual([]);
-      const later = await inbox.claim('node-1', minutesAfterBase(5), minutesAfterBase(6), 10);
+      expect(await inbox.due(minutesAfterBase(4), 10)).toEqual([]);
+      const later = await inbox.due(minutesAfterBase(5), 10);
       expect(later).toEqual([
-        expect.objectContaining({ key: 'message:wamid.A', attempts: 1, dueAt: minutesAfterBase(5), lastError: 'db down' }),
+        expect.objectContaining({
+          key: 'message:wamid.A',
+          attempts: 1,
+          dueAt: minutesAfterBase(5),
+          lastError: 'db down',
+        }),
       ]);
       expect(await inbox.counts(minutesAfterBase(4))).toEqual({ due: 0, waiting: 1, dead: 1 });
       expect(await inbox.counts(minutesAfterBase(5))).toEqual({ due: 1, waiting: 0, dead: 1 });
     });
 
     it('wake makes the statuses waiting for that WhatsApp id due now, and only those', async () => {
-      await inbox.add([status('wamid.OUT1', 'delivered'), status('wamid.OUT1', 'read'), status('wamid.OUT2')], t0);
+      await inbox.add(
+        [status('wamid.OUT1', 'delivered'), status('wamid.OUT1', 'read'), status('wamid.OUT2')],
+        t0,
+      );
       for (const key of ['status:wamid.OUT1:delivered', 'status:wamid.OUT1:read']) {
         await inbox.reschedule(key, { attempts: 1, dueAt: minutesAfterBase(30), waitingFor: 'wamid.OUT1' });
       }
@@ -169,7 +176,7 @@ export function describeWebhookInboxContract(
       expect(await other.wake('wamid.OUT1', minutesAfterBase(2))).toBe(2);
       expect(await other.wake('wamid.unknown', minutesAfterBase(2))).toBe(0);
 
-      const due = await inbox.claim('node-1', minutesAfterBase(2), minutesAfterBase(3), 10);
+      const due = await inbox.due(minutesAfterBase(2), 10);
       expect(due.map((r) => r.key)).toEqual(['status:wamid.OUT1:delivered', 'status:wamid.OUT1:read']);
       expect(due[0]).toMatchObject({ waitingFor: 'wamid.OUT1', attempts: 1, dueAt: minutesAfterBase(2) });
     });

@@ -190,8 +190,12 @@ export class CloudinaryStandIn {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => `${k}=${v}`.replace(/&/g, '%26'))
       .join('&');
-    const expected = createHash('sha1').update(toSign + this.apiSecret).digest('hex');
-    return fields.signature === expected ? undefined : `Invalid Signature ${fields.signature}. String to sign - '${toSign}'.`;
+    const expected = createHash('sha1')
+      .update(toSign + this.apiSecret)
+      .digest('hex');
+    return fields.signature === expected
+      ? undefined
+      : `Invalid Signature ${fields.signature}. String to sign - '${toSign}'.`;
   }
 }
 
@@ -206,17 +210,22 @@ function resolveType(
   let detected: { type: 'image' | 'video' | 'raw'; format: string; audio?: boolean };
   if (magic.startsWith('\xff\xd8\xff')) detected = { type: 'image', format: 'jpg' };
   else if (magic.startsWith('\x89PNG')) detected = { type: 'image', format: 'png' };
-  else if (magic.startsWith('RIFF') && magic.slice(8, 12) === 'WEBP') detected = { type: 'image', format: 'webp' };
+  else if (magic.startsWith('RIFF') && magic.slice(8, 12) === 'WEBP')
+    detected = { type: 'image', format: 'webp' };
   else if (magic.startsWith('OggS')) detected = { type: 'video', format: 'ogg', audio: true };
   else if (magic.slice(4, 8) === 'ftyp') detected = { type: 'video', format: 'mp4' };
   else detected = { type: 'raw', format: ext || 'bin' };
   if (requested === 'auto') return detected;
-  if (requested === 'image' || requested === 'video' || requested === 'raw') return { ...detected, type: requested };
+  if (requested === 'image' || requested === 'video' || requested === 'raw')
+    return { ...detected, type: requested };
   return undefined;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+  });
   res.end(text);
 }

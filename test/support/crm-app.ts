@@ -32,7 +32,10 @@ export interface RunningCrm {
   inbox: WebhookInbox;
   workers: BackgroundWorkers | undefined;
   /** POSTs `payload` signed with the app secret (or `secret`); returns the response. */
-  post(payload: unknown, options?: { secret?: string; raw?: Buffer; headers?: Record<string, string> }): Promise<Response>;
+  post(
+    payload: unknown,
+    options?: { secret?: string; raw?: Buffer; headers?: Record<string, string> },
+  ): Promise<Response>;
   /** The stored message with this WhatsApp id, once it is there (polls; throws after `timeoutMs`). */
   stored(whatsappMessageId: string, timeoutMs?: number): Promise<MessagePrimitives>;
   stop(): Promise<void>;
@@ -139,7 +142,10 @@ export function firstValue(payload: Json): Json {
  * The fixture with its first message given WhatsApp id `wamid` and, when given, sender `from`
  * (its contact too), and its business number `phoneNumberId`.
  */
-export function messageFixture(name: string, opts: { wamid: string; from?: string; phoneNumberId?: string }): Json {
+export function messageFixture(
+  name: string,
+  opts: { wamid: string; from?: string; phoneNumberId?: string },
+): Json {
   const payload = fixture(name);
   const value = firstValue(payload);
   const message = (value.messages as Json[])[0]!;
@@ -175,7 +181,10 @@ export function statusPayload(
             field: 'messages',
             value: {
               messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: opts.phoneNumberId ?? '106540352242922' },
+              metadata: {
+                display_phone_number: '15550783881',
+                phone_number_id: opts.phoneNumberId ?? '106540352242922',
+              },
               statuses: [s],
             },
           },
@@ -186,7 +195,12 @@ export function statusPayload(
 }
 
 /** A text webhook from `from` with id `wamid`. */
-export function textPayload(wamid: string, from: string, body = 'Hola', opts: { phoneNumberId?: string; name?: string } = {}): Json {
+export function textPayload(
+  wamid: string,
+  from: string,
+  body = 'Hola',
+  opts: { phoneNumberId?: string; name?: string } = {},
+): Json {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -197,9 +211,20 @@ export function textPayload(wamid: string, from: string, body = 'Hola', opts: { 
             field: 'messages',
             value: {
               messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: opts.phoneNumberId ?? '106540352242922' },
+              metadata: {
+                display_phone_number: '15550783881',
+                phone_number_id: opts.phoneNumberId ?? '106540352242922',
+              },
               contacts: [{ profile: { name: opts.name ?? 'Cliente' }, wa_id: from }],
-              messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body } }],
+              messages: [
+                {
+                  from,
+                  id: wamid,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'text',
+                  text: { body },
+                },
+              ],
             },
           },
         ],

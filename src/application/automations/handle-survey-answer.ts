@@ -49,7 +49,7 @@ export class HandleSurveyAnswer {
       await recordActivity(this.ports, SYSTEM, {}, {
         entityType: 'conversation',
         entityId: conversation.id,
-        action: 'resolved',
+        action: 'updated', // a restore, not a new resolution: the statistics must not count it again
         before,
         after: conversation,
         reason: 'The customer answered the satisfaction survey: back to resolved',

@@ -64,17 +64,26 @@ export class StoreInboundMedia {
         report.failures.push({ messageId: message.id, error: next.error ?? 'unknown error', final });
       }
     }
-    const attempts = Math.max(0, ...attachments.filter((a) => a.storage === 'pending').map((a) => a.attempts ?? 0));
+    const attempts = Math.max(
+      0,
+      ...attachments.filter((a) => a.storage === 'pending').map((a) => a.attempts ?? 0),
+    );
     const stillPending = attachments.some((a) => a.storage === 'pending');
     const now = this.ports.clock.now();
     await this.ports.messages.patch(message.id, {
       attachments,
-      nextAttemptAt: stillPending ? new Date(now.getTime() + retryBackoffMs(attempts, 30_000, 60 * 60_000)) : undefined,
+      nextAttemptAt: stillPending
+        ? new Date(now.getTime() + retryBackoffMs(attempts, 30_000, 60 * 60_000))
+        : undefined,
       leaseUntil: undefined,
     });
   }
 
-  async #storeOne(message: MessagePrimitives, attachment: Attachment, phoneNumberId?: string): Promise<Attachment> {
+  async #storeOne(
+    message: MessagePrimitives,
+    attachment: Attachment,
+    phoneNumberId?: string,
+  ): Promise<Attachment> {
     const attempts = (attachment.attempts ?? 0) + 1;
     if (!attachment.whatsappMediaId) {
       return { ...attachment, storage: 'failed', attempts, error: 'no WhatsApp media id to fetch' };
@@ -108,7 +117,8 @@ export class StoreInboundMedia {
         storage: 'stored',
       };
     } catch (error) {
-      const final = (error instanceof WhatsAppSendError && !error.retryable) || attempts >= MAX_MEDIA_ATTEMPTS;
+      const final =
+        (error instanceof WhatsAppSendError && !error.retryable) || attempts >= MAX_MEDIA_ATTEMPTS;
       const reason = error instanceof Error ? error.message : String(error);
       return { ...attachment, storage: final ? 'failed' : 'pending', attempts, error: reason.slice(0, 500) };
     }

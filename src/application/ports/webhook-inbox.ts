@@ -50,13 +50,10 @@ export interface WebhookInbox {
    */
   add(events: InboxEvent[], receivedAt: Date): Promise<{ added: number; duplicates: number }>;
   /**
-   * One processor at a time across all nodes: takes (or renews) the inbox lease for `worker` until
-   * `leaseUntil`, and returns up to `limit` records due at `now`, oldest first (receivedAt, position).
-   * Returns [] without claiming anything while another worker's lease is valid.
+   * Up to `limit` records due at `now`, oldest first (dueAt, receivedAt, position). Nothing is
+   * leased here: the processor holds the inbox's job lock (one processor at a time across nodes).
    */
-  claim(worker: string, now: Date, leaseUntil: Date, limit: number): Promise<InboxRecord[]>;
-  /** Gives the lease up (a stopping worker), so another node takes over at once. */
-  release(worker: string): Promise<void>;
+  due(now: Date, limit: number): Promise<InboxRecord[]>;
   /** Deletes processed records. */
   complete(keys: string[]): Promise<void>;
   /**

@@ -5,7 +5,9 @@ import { ReceiveInboundMessage } from '../messages/receive-inbound-message.js';
 import type { Ports } from '../ports/ports.js';
 import type { InboxRecord } from '../ports/webhook-inbox.js';
 
-/** How long a worker holds the inbox per claim (a batch must finish well within it). */
+/** The job lock that makes one worker at a time (across nodes) process the inbox. */
+export const WEBHOOK_INBOX_JOB = 'webhook-inbox';
+/** How long a worker holds the inbox per batch (renewed every batch; a batch must finish well within it). */
 export const INBOX_LEASE_MS = 30_000;
 /** Attempts at processing one event before it is given up (kept in the inbox as dead). */
 export const MAX_INBOX_ATTEMPTS = 10;
@@ -39,11 +41,18 @@ export interface InboxReport {
 
 type Outcome =
   | { done: true }
-  | { done: false; attempts: number; dueAt?: Date; waitingFor?: string; lastError: string; failure?: InboxFailure };
+  | {
+      done: false;
+      attempts: number;
+      dueAt?: Date;
+      waitingFor?: string;
+      lastError: string;
+      failure?: InboxFailure;
+    };
 
 /**
- * Processes a batch of the webhook inbox: claims due records (the inbox lease makes this one worker
- * at a time across nodes), hands each to its use case — ReceiveInboundMessage for a customer's
+ * Processes a batch of the webhook inbox: takes the inbox's job lock (one worker at a time across
+ * nodes; renewed every batch, released when the worker stops), reads the due records, hands each to its use case — ReceiveInboundMessage for a customer's
  * message (idempotent on the WhatsApp message id), ApplyMessageStatus for a status (forward only) —
  * and then deletes the processed records in one call.
  *
@@ -63,6 +72,7 @@ export class ProcessWebhookInbox {
     private readonly ports: Pick<
       Ports,
       | 'webhookInbox'
+      | 'jobLocks'
       | 'customers'
       | 'conversations'
       | 'messages'
@@ -82,15 +92,8 @@ export class ProcessWebhookInbox {
   }
 
   async execute(input: { worker: string; limit?: number }): Promise<InboxReport> {
-    const now = this.ports.clock.now();
-    const records = await this.ports.webhookInbox.claim(
-      input.worker,
-      now,
-      new Date(now.getTime() + INBOX_LEASE_MS),
-      input.limit ?? 100,
-    );
     const report: InboxReport = {
-      claimed: records.length,
+      claimed: 0,
       processed: 0,
       waiting: 0,
       retried: 0,
@@ -98,6 +101,10 @@ export class ProcessWebhookInbox {
       dropped: 0,
       failures: [],
     };
+    // Another node holds the inbox: it processes, this one stands by (and takes over if it dies).
+    if (!(await this.ports.jobLocks.tryAcquire(WEBHOOK_INBOX_JOB, input.worker, INBOX_LEASE_MS))) return report;
+    const records = await this.ports.webhookInbox.due(this.ports.clock.now(), input.limit ?? 100);
+    report.claimed = records.length;
     if (records.length === 0) return report;
 
     const done: string[] = [];
@@ -140,6 +147,11 @@ export class ProcessWebhookInbox {
     return report;
   }
 
+  /** Gives the inbox up (a stopping worker), so another node takes over at once. */
+  release(worker: string): Promise<void> {
+    return this.ports.jobLocks.release(WEBHOOK_INBOX_JOB, worker);
+  }
+
   async #process(record: InboxRecord): Promise<Outcome> {
     const attempts = record.attempts + 1;
     const event = record.event;
@@ -153,7 +165,12 @@ export class ProcessWebhookInbox {
       const now = this.ports.clock.now();
       const lastError = `no message with WhatsApp id ${event.status.whatsappMessageId} yet`;
       if (now.getTime() - record.receivedAt.getTime() >= STATUS_WAIT_LIMIT_MS) {
-        return { done: false, attempts, lastError, failure: { key: record.key, error: lastError, outcome: 'dropped' } };
+        return {
+          done: false,
+          attempts,
+          lastError,
+          failure: { key: record.key, error: lastError, outcome: 'dropped' },
+        };
       }
       return {
         done: false,
@@ -166,7 +183,12 @@ export class ProcessWebhookInbox {
       const lastError = describe(error);
       const permanent = error instanceof DomainError && !(error instanceof ConcurrencyError);
       if (permanent || attempts >= MAX_INBOX_ATTEMPTS) {
-        return { done: false, attempts, lastError, failure: { key: record.key, error: lastError, outcome: 'dead' } };
+        return {
+          done: false,
+          attempts,
+          lastError,
+          failure: { key: record.key, error: lastError, outcome: 'dead' },
+        };
       }
       const now = this.ports.clock.now();
       return {

@@ -83,9 +83,10 @@ export class CloudinaryMediaStore implements MediaStore {
     for (const resourceType of ['image', 'video', 'raw'] as const) {
       let result: { result?: string } | undefined;
       try {
-        result = (await cloudinary.uploader.destroy(publicId, { resource_type: resourceType, invalidate: true })) as
-          | { result?: string }
-          | undefined;
+        result = (await cloudinary.uploader.destroy(publicId, {
+          resource_type: resourceType,
+          invalidate: true,
+        })) as { result?: string } | undefined;
       } catch (error) {
         throw toError(error, `delete of ${publicId} failed`);
       }
@@ -110,7 +111,8 @@ export class CloudinaryMediaStore implements MediaStore {
         transformation: [{ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, crop: 'limit' }],
       });
     }
-    if (typeof result.duration === 'number' && Number.isFinite(result.duration)) stored.duration = result.duration;
+    if (typeof result.duration === 'number' && Number.isFinite(result.duration))
+      stored.duration = result.duration;
     return stored;
   }
 }
@@ -142,7 +144,12 @@ export function parseCloudinaryUrl(url: string): {
 function toError(error: unknown, what: string): MediaStoreError {
   if (error instanceof MediaStoreError) return error;
   const e = (error ?? {}) as { message?: unknown; http_code?: unknown; error?: { message?: unknown } };
-  const message = typeof e.message === 'string' ? e.message : typeof e.error?.message === 'string' ? e.error.message : String(error);
+  const message =
+    typeof e.message === 'string'
+      ? e.message
+      : typeof e.error?.message === 'string'
+        ? e.error.message
+        : String(error);
   const status = typeof e.http_code === 'number' ? e.http_code : undefined;
   return new MediaStoreError(`Cloudinary ${what}: ${message}`, status);
 }

@@ -17,8 +17,8 @@ import {
   type ConversationStatus,
 } from '../../domain/conversation/conversation.types.js';
 import { ConcurrencyError, DuplicateError, NotFoundError } from '../../domain/shared/errors.js';
-import type { Id } from '../../domain/shared/ids.js';
 import { assertEnum } from '../../domain/shared/guards.js';
+import type { Id } from '../../domain/shared/ids.js';
 import { checkId, copy, ms, newestFirst, oldestFirst, pageByKeyset, scanById } from './memory-support.js';
 
 const byCreatedAtDesc = newestFirst<ConversationPrimitives>((c) => ms(c.createdAt));

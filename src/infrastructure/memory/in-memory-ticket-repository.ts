@@ -4,11 +4,20 @@ import {
   type Page,
   type PageRequest,
 } from '../../application/ports/pagination.js';
-import type { DateRange, ScanPage, TicketFilter, TicketRepository } from '../../application/ports/repositories.js';
+import type {
+  DateRange,
+  ScanPage,
+  TicketFilter,
+  TicketRepository,
+} from '../../application/ports/repositories.js';
 import { ConcurrencyError, DuplicateError, NotFoundError } from '../../domain/shared/errors.js';
-import type { Id } from '../../domain/shared/ids.js';
 import { assertEnum } from '../../domain/shared/guards.js';
-import { TICKET_STATUSES, type TicketPrimitives, type TicketStatus } from '../../domain/ticket/ticket.types.js';
+import type { Id } from '../../domain/shared/ids.js';
+import {
+  TICKET_STATUSES,
+  type TicketPrimitives,
+  type TicketStatus,
+} from '../../domain/ticket/ticket.types.js';
 import { checkId, copy, ms, newestFirst, pageByKeyset, scanById } from './memory-support.js';
 
 export class InMemoryTicketRepository implements TicketRepository {

@@ -7,7 +7,6 @@ import { copy, ms } from './memory-support.js';
  */
 export class InMemoryWebhookInbox implements WebhookInbox {
   readonly #records = new Map<string, InboxRecord>();
-  #lease: { owner: string; until: number } | undefined;
 
   async add(events: InboxEvent[], receivedAt: Date): Promise<{ added: number; duplicates: number }> {
     let added = 0;
@@ -22,23 +21,16 @@ export class InMemoryWebhookInbox implements WebhookInbox {
     return { added, duplicates: events.length - added };
   }
 
-  async claim(worker: string, now: Date, leaseUntil: Date, limit: number): Promise<InboxRecord[]> {
+  async due(now: Date, limit: number): Promise<InboxRecord[]> {
     const at = ms(now);
-    if (this.#lease && this.#lease.owner !== worker && this.#lease.until > at) return [];
-    this.#lease = { owner: worker, until: ms(leaseUntil) };
     const due: InboxRecord[] = [];
     for (const record of this.#records.values()) {
       if (record.dueAt !== undefined && ms(record.dueAt) <= at) due.push(record);
     }
     due.sort(
-      (a, b) =>
-        ms(a.dueAt!) - ms(b.dueAt!) || ms(a.receivedAt) - ms(b.receivedAt) || a.position - b.position,
+      (a, b) => ms(a.dueAt!) - ms(b.dueAt!) || ms(a.receivedAt) - ms(b.receivedAt) || a.position - b.position,
     );
     return due.slice(0, Math.max(1, limit)).map(copy);
-  }
-
-  async release(worker: string): Promise<void> {
-    if (this.#lease?.owner === worker) this.#lease = undefined;
   }
 
   async complete(keys: string[]): Promise<void> {
@@ -64,7 +56,11 @@ export class InMemoryWebhookInbox implements WebhookInbox {
   async wake(whatsappMessageId: string, now: Date): Promise<number> {
     let woken = 0;
     for (const record of this.#records.values()) {
-      if (record.waitingFor === whatsappMessageId && record.dueAt !== undefined && ms(record.dueAt) > ms(now)) {
+      if (
+        record.waitingFor === whatsappMessageId &&
+        record.dueAt !== undefined &&
+        ms(record.dueAt) > ms(now)
+      ) {
         record.dueAt = new Date(now);
         woken += 1;
       }

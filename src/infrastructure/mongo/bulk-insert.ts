@@ -30,14 +30,15 @@ interface RecordKinds {
 
 export type BulkKind = keyof RecordKinds;
 
-const MAPPERS: { [K in BulkKind]: { collection: string; toDocument: (record: RecordKinds[K]) => Document } } = {
-  agents: { collection: COLLECTIONS.agents, toDocument: agentToDocument },
-  customers: { collection: COLLECTIONS.customers, toDocument: customerToDocument },
-  conversations: { collection: COLLECTIONS.conversations, toDocument: conversationToDocument },
-  messages: { collection: COLLECTIONS.messages, toDocument: messageToDocument },
-  tickets: { collection: COLLECTIONS.tickets, toDocument: ticketToDocument },
-  sessions: { collection: COLLECTIONS.sessions, toDocument: sessionToDocument },
-};
+const MAPPERS: { [K in BulkKind]: { collection: string; toDocument: (record: RecordKinds[K]) => Document } } =
+  {
+    agents: { collection: COLLECTIONS.agents, toDocument: agentToDocument },
+    customers: { collection: COLLECTIONS.customers, toDocument: customerToDocument },
+    conversations: { collection: COLLECTIONS.conversations, toDocument: conversationToDocument },
+    messages: { collection: COLLECTIONS.messages, toDocument: messageToDocument },
+    tickets: { collection: COLLECTIONS.tickets, toDocument: ticketToDocument },
+    sessions: { collection: COLLECTIONS.sessions, toDocument: sessionToDocument },
+  };
 
 export const DEFAULT_BULK_BATCH = 1000;
 

@@ -23,8 +23,6 @@ export const COLLECTIONS = {
   documentLocks: 'documentlocks',
   /** WhatsApp webhook events stored before the webhook is acknowledged (mongo-webhook-inbox.ts). */
   webhookInbox: 'webhookinbox',
-  /** Leases of background workers that one node runs at a time (the webhook inbox processor). */
-  workerLeases: 'workerleases',
   /** Job locks and once-only step markers of the scheduled jobs (mongo-job-lock.ts). */
   jobLocks: 'joblocks',
   /** What the migrations (`npm run crm -- migrate ...`) ran and when (migrations/migration-log.ts). */
@@ -265,7 +263,7 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
   {
     collection: C.webhookInbox,
     key: { dueAt: 1, receivedAt: 1, position: 1 },
-    serves: 'WebhookInbox.claim (due records, oldest first), counts',
+    serves: 'WebhookInbox.due (due records, oldest first), counts',
   },
   {
     collection: C.webhookInbox,
@@ -273,7 +271,6 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
     options: { sparse: true },
     serves: 'WebhookInbox.wake (statuses waiting for their message)',
   },
-  // workerleases: keyed by `_id` (the worker's name).
 
   // --- joblocks: keyed by `_id` (the lock name); expired locks go by TTL, or by JobLock.purgeExpired.
   {

@@ -7,7 +7,12 @@ import {
   type Page,
   type PageRequest,
 } from '../../application/ports/pagination.js';
-import type { DateRange, ScanPage, TicketFilter, TicketRepository } from '../../application/ports/repositories.js';
+import type {
+  DateRange,
+  ScanPage,
+  TicketFilter,
+  TicketRepository,
+} from '../../application/ports/repositories.js';
 import { PRIORITIES } from '../../domain/conversation/conversation.types.js';
 import { ValidationError } from '../../domain/shared/errors.js';
 import { assertEnum } from '../../domain/shared/guards.js';

@@ -11,7 +11,12 @@ import type { InboundMessageEvent, NormalizedWebhook, StatusEvent } from './webh
 export function toInboxEvents(webhook: NormalizedWebhook): InboxEvent[] {
   const events: InboxEvent[] = [];
   for (const m of webhook.inbound) {
-    events.push({ kind: 'message', key: `message:${m.dedupeKey}`, orderKey: m.from, message: toInboundMessage(m) });
+    events.push({
+      kind: 'message',
+      key: `message:${m.dedupeKey}`,
+      orderKey: m.from,
+      message: toInboundMessage(m),
+    });
   }
   for (const s of webhook.statuses) {
     events.push({

@@ -6,10 +6,10 @@
  * Each polls on an interval and is nudged by the events that bring it work; all of them claim
  * their work in the database, so any number of nodes may run them.
  */
-import { hostname } from 'node:os';
+
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { EventBus } from '../../application/ports/gateways.js';
-import type { WebhookInbox } from '../../application/ports/webhook-inbox.js';
 import type { UseCases } from '../../application/use-cases.js';
 import type { App } from '../container.js';
 import type { Metrics } from '../metrics.js';
@@ -64,7 +64,8 @@ export function registerBackgroundWorkers(app: App, options: WorkerOptions = {})
       for (const f of report.failures) {
         const fields = { key: f.key, error: f.error, outcome: f.outcome };
         if (f.outcome === 'dead') log.error(fields, 'webhook event given up: kept in the inbox as dead');
-        else if (f.outcome === 'dropped') log.warn(fields, 'status dropped: its message never got this WhatsApp id');
+        else if (f.outcome === 'dropped')
+          log.warn(fields, 'status dropped: its message never got this WhatsApp id');
         else log.warn(fields, 'webhook event failed; will retry');
       }
       return report.claimed >= inboxBatch;
@@ -137,10 +138,9 @@ export function registerBackgroundWorkers(app: App, options: WorkerOptions = {})
     unsubscribe?.();
     await Promise.all([inbox.stop(), outbox.stop(), media?.stop()]);
     // Hand the inbox over at once instead of letting the lease run out.
-    await container
-      .resolve<WebhookInbox>(TOKENS.WebhookInbox)
+    await useCases.webhookInbox.process
       .release(nodeId)
-      .catch((err: unknown) => log.warn({ err }, 'could not release the webhook inbox lease'));
+      .catch((err: unknown) => log.warn({ err }, 'could not release the webhook inbox lock'));
   });
   return workers;
 }

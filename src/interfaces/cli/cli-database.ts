@@ -17,7 +17,10 @@ import {
   type MongoCapabilities,
   type MongoConnection,
 } from '../../infrastructure/mongo/mongo-client.js';
-import { createMongoRepositories, type MongoRepositories } from '../../infrastructure/mongo/mongo-repositories.js';
+import {
+  createMongoRepositories,
+  type MongoRepositories,
+} from '../../infrastructure/mongo/mongo-repositories.js';
 import { CliError, type CliIo, EXIT, redactUri } from './cli-support.js';
 
 export interface CliDatabase {

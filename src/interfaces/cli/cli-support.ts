@@ -59,7 +59,11 @@ export interface ProgressUpdate {
  * Progress on stderr: redrawn in place on a terminal; otherwise one line per second at most (and
  * always the last batch), so logs of long runs stay readable.
  */
-export function progressPrinter(io: CliIo, label: string, unit: string): {
+export function progressPrinter(
+  io: CliIo,
+  label: string,
+  unit: string,
+): {
   update(p: ProgressUpdate): void;
   done(): void;
 } {
@@ -69,7 +73,10 @@ export function progressPrinter(io: CliIo, label: string, unit: string): {
     update(p) {
       const rate = p.elapsedMs > 0 ? (p.processed / p.elapsedMs) * 1000 : 0;
       const pct = p.total > 0 ? Math.min(100, Math.floor((p.processed / p.total) * 100)) : 100;
-      const eta = rate > 0 && p.total > p.processed ? ` · eta ${formatDuration(((p.total - p.processed) / rate) * 1000)}` : '';
+      const eta =
+        rate > 0 && p.total > p.processed
+          ? ` · eta ${formatDuration(((p.total - p.processed) / rate) * 1000)}`
+          : '';
       const line =
         `${label}: batch ${fmt(p.batch)}/${fmt(p.batches)} · ${fmt(p.processed)}/${fmt(p.total)} ${unit} (${pct}%)` +
         ` · ${fmt(Math.round(rate))} ${unit}/s${eta}`;
@@ -108,7 +115,8 @@ export function parseDuration(text: string, option: string): number {
     );
   }
   const ms = Number(match[1]) * UNITS[match[2]!.toLowerCase()]!;
-  if (ms <= 0 || !Number.isSafeInteger(ms)) throw usageError(`${option} must be greater than zero; got "${text}"`);
+  if (ms <= 0 || !Number.isSafeInteger(ms))
+    throw usageError(`${option} must be greater than zero; got "${text}"`);
   return ms;
 }
 

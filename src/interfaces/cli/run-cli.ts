@@ -6,6 +6,8 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DomainError } from '../../domain/shared/errors.js';
 import { CliError, type CliIo, EXIT } from './cli-support.js';
+import type { ArchiveFlags } from './commands/archive.js';
+import type { MigrateUserThreadsFlags } from './commands/migrate-userthreads.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Flags = Record<string, string | boolean | undefined> & { verbose: boolean };
@@ -52,7 +54,7 @@ const COMMANDS: Command[] = [
       const m = await import('./commands/migrate-userthreads.js');
       return {
         help: m.MIGRATE_USERTHREADS_HELP,
-        run: (io, flags) => m.migrateUserThreadsCommand(io, flags as m.MigrateUserThreadsFlags),
+        run: (io, flags) => m.migrateUserThreadsCommand(io, flags as MigrateUserThreadsFlags),
       };
     },
   },
@@ -75,7 +77,7 @@ const COMMANDS: Command[] = [
     },
     load: async () => {
       const m = await import('./commands/archive.js');
-      return { help: m.ARCHIVE_HELP, run: (io, flags) => m.archiveCommand(io, flags as m.ArchiveFlags) };
+      return { help: m.ARCHIVE_HELP, run: (io, flags) => m.archiveCommand(io, flags as ArchiveFlags) };
     },
   },
 ];
@@ -124,7 +126,9 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     (c) => c.words.length === words.length && c.words.every((w, i) => w === words[i]),
   );
   if (!command) {
-    const group = COMMANDS.filter((c) => words.every((w, i) => c.words[i] === w) && c.words.length > words.length);
+    const group = COMMANDS.filter(
+      (c) => words.every((w, i) => c.words[i] === w) && c.words.length > words.length,
+    );
     if (group.length > 0) {
       const list = group.map((c) => `  ${c.words.join(' ').padEnd(22)}${c.summary}`).join('\n');
       if (wantsHelp) {
@@ -149,7 +153,10 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     });
     values = parsed.values as Record<string, string | boolean | undefined>;
   } catch (err) {
-    throw new CliError(`${err instanceof Error ? err.message : String(err)} (see ${command.words.join(' ')} --help)`, EXIT.usage);
+    throw new CliError(
+      `${err instanceof Error ? err.message : String(err)} (see ${command.words.join(' ')} --help)`,
+      EXIT.usage,
+    );
   }
   const module = await command.load();
   if (values.help) {

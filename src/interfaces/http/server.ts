@@ -18,6 +18,7 @@ import { type AppRouter, appRouter } from '../trpc/app-router.js';
 import { createContextFactory, REQUEST_META, type RequestMeta } from '../trpc/context.js';
 import { retryAfterOf } from '../trpc/error-mapping.js';
 import { LiveConnections } from '../trpc/live-connections.js';
+import { webAppRoutes } from './web-app.js';
 import { whatsappWebhookRoutes } from './webhook-route.js';
 
 export interface Server {
@@ -34,6 +35,8 @@ export interface ServerOptions {
   routes?: FastifyPluginAsync[];
   /** Websocket keep-alive ping interval (ms). */
   wsPingMs?: number;
+  /** The built agent inbox served at `/` (default dist/web); `false`: no web app. */
+  webRoot?: string | false;
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -145,6 +148,11 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
+
+  // ── the agent inbox web app at `/` (dist/web; SPA fallback; API paths untouched) ──────────
+  if (options.webRoot !== false) {
+    await fastify.register(webAppRoutes(options.webRoot === undefined ? {} : { root: options.webRoot }));
+  }
 
   let closing: Promise<void> | undefined;
   return {

@@ -39,7 +39,8 @@ export function whatsappWebhookRoutes(app: App): FastifyPluginAsync {
 
     fastify.get(WEBHOOK_PATH, async (request, reply) => {
       const verifyToken = config.whatsapp.verifyToken ?? '';
-      if (!verifyToken) request.log.error('WHATSAPP_VERIFY_TOKEN is not set: the webhook handshake is refused');
+      if (!verifyToken)
+        request.log.error('WHATSAPP_VERIFY_TOKEN is not set: the webhook handshake is refused');
       const challenge = verifyHandshake(request.query as Record<string, unknown>, verifyToken);
       if (challenge === null) return reply.code(403).send({ error: 'Forbidden' });
       return reply.type('text/plain; charset=utf-8').send(challenge);

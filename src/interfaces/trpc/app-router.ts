@@ -4,6 +4,7 @@
  * The web app imports only `type AppRouter` from this file.
  */
 import { activityRouter } from './routers/activity-router.js';
+import { aiRouter } from './routers/ai-router.js';
 import { agentsRouter } from './routers/agents-router.js';
 import { analyticsRouter } from './routers/analytics-router.js';
 import { authRouter } from './routers/auth-router.js';
@@ -26,6 +27,7 @@ export const appRouter = router({
   activity: activityRouter,
   analytics: analyticsRouter,
   inbox: inboxRouter,
+  ai: aiRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -37,7 +37,7 @@ import {
 const ROLES = ['admin', 'supervisor', 'agent', 'revoked'] as const;
 type Role = (typeof ROLES)[number];
 type Working = Exclude<Role, 'revoked'>;
-type Outcome = 'ok' | 'FORBIDDEN' | 'UNAUTHORIZED';
+type Outcome = 'ok' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'PRECONDITION_FAILED';
 
 /** What each role works on (created before the table runs). */
 interface Fixture {
@@ -64,6 +64,8 @@ interface Row {
   allowed: readonly Working[];
   /** Whose session makes the call (default: the role's own). */
   as?: 'twin' | 'twinSecondSession';
+  /** What an allowed call answers when it is not 'ok' (e.g. the AI tools without OPENAI_API_KEY). */
+  whenAllowed?: Outcome;
 }
 
 const ALL: readonly Working[] = ['admin', 'supervisor', 'agent'];
@@ -239,6 +241,19 @@ const ROWS: Row[] = [
   { path: 'analytics.overview', input: () => day, allowed: MANAGERS },
   { path: 'analytics.agentPerformance', input: () => day, allowed: MANAGERS },
   { path: 'inbox.events', input: () => undefined, allowed: ALL },
+  // AI tools: allowed for whoever works the conversation; without OPENAI_API_KEY they answer AI.NOT_CONFIGURED
+  {
+    path: 'ai.suggestReply',
+    input: (f) => ({ conversationId: f.conversationId }),
+    allowed: ALL,
+    whenAllowed: 'PRECONDITION_FAILED',
+  },
+  {
+    path: 'ai.summarize',
+    input: (f) => ({ conversationId: f.conversationId }),
+    allowed: ALL,
+    whenAllowed: 'PRECONDITION_FAILED',
+  },
   // auth
   { path: 'auth.me', allowed: ALL },
   { path: 'auth.login', input: (f) => ({ email: f.self.email, password: f.self.password }), allowed: ALL },
@@ -254,7 +269,7 @@ const ROWS: Row[] = [
 // At run time `_def.procedures` is flat: `"area.name"` → procedure.
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
 const expected = (row: Row, role: Role): Outcome =>
-  role === 'revoked' ? 'UNAUTHORIZED' : row.allowed.includes(role) ? 'ok' : 'FORBIDDEN';
+  role === 'revoked' ? 'UNAUTHORIZED' : row.allowed.includes(role) ? (row.whenAllowed ?? 'ok') : 'FORBIDDEN';
 
 type Callable = (input: unknown) => Promise<unknown>;
 const pick = (target: unknown, path: string): Record<string, Callable> => {

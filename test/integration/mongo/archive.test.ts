@@ -17,10 +17,16 @@ import { type ArchiveOptions, archiveOldData } from '../../../src/infrastructure
 import { MongoArchiveReader } from '../../../src/infrastructure/mongo/archive/mongo-archive-reader.js';
 import { bulkInsert } from '../../../src/infrastructure/mongo/bulk-insert.js';
 import { COLLECTIONS, ensureIndexes } from '../../../src/infrastructure/mongo/indexes.js';
-import { detectCapabilities, type MongoCapabilities } from '../../../src/infrastructure/mongo/mongo-client.js';
+import {
+  detectCapabilities,
+  type MongoCapabilities,
+} from '../../../src/infrastructure/mongo/mongo-client.js';
 import { conversationFromDocument } from '../../../src/infrastructure/mongo/mongo-conversation-repository.js';
 import { messageFromDocument } from '../../../src/infrastructure/mongo/mongo-message-repository.js';
-import { createMongoRepositories, type MongoRepositories } from '../../../src/infrastructure/mongo/mongo-repositories.js';
+import {
+  createMongoRepositories,
+  type MongoRepositories,
+} from '../../../src/infrastructure/mongo/mongo-repositories.js';
 import { connectTestDb, type TestDb } from '../../support/mongo.js';
 import { conversationRecord, fullMessageRecord, messageRecord, newId } from '../../support/records.js';
 
@@ -61,7 +67,12 @@ async function seed(db: Db): Promise<Seeded> {
     conversationRecord({ customerId, status: 'open', createdAt: daysAgo(900), updatedAt: daysAgo(900) }),
     conversationRecord({ customerId, status: 'resolved', createdAt: daysAgo(900), resolvedAt: daysAgo(899) }),
     conversationRecord({ customerId, status: 'waiting', createdAt: daysAgo(10) }),
-    conversationRecord({ customerId: otherCustomer, status: 'assigned', assignedAgent: newId(), createdAt: daysAgo(2) }),
+    conversationRecord({
+      customerId: otherCustomer,
+      status: 'assigned',
+      assignedAgent: newId(),
+      createdAt: daysAgo(2),
+    }),
   ];
   const inOld = oldClosed[0]!;
   const inLive = kept[2]!; // an old open conversation: its old messages are archived, it is not
@@ -76,7 +87,12 @@ async function seed(db: Db): Promise<Seeded> {
     }),
   );
   const newMessages = Array.from({ length: 10 }, (_, i) =>
-    messageRecord({ conversationId: inLive.id, customerId, timestamp: daysAgo(30 - i), createdAt: daysAgo(30 - i) }),
+    messageRecord({
+      conversationId: inLive.id,
+      customerId,
+      timestamp: daysAgo(30 - i),
+      createdAt: daysAgo(30 - i),
+    }),
   );
   await bulkInsert(db, 'conversations', [...oldClosed, ...kept]);
   await bulkInsert(db, 'messages', [...oldMessages, ...newMessages]);
@@ -105,7 +121,14 @@ function archive(options: Partial<ArchiveOptions> = {}) {
 
 async function liveAndArchived(db: Db) {
   const read = async (name: string) =>
-    (await db.collection(name).find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id.toHexString()).sort();
+    (
+      await db
+        .collection(name)
+        .find({}, { projection: { _id: 1 } })
+        .toArray()
+    )
+      .map((d) => d._id.toHexString())
+      .sort();
   return {
     conversations: await read(COLLECTIONS.conversations),
     conversationsArchive: await read(COLLECTIONS.conversationsArchive),
@@ -119,7 +142,9 @@ describe('archive', () => {
     const s = await seed(t.db);
     const progress: string[] = [];
 
-    const result = await archive({ onProgress: (p) => progress.push(`${p.kind}:${p.batch}/${p.batches}:${p.processed}`) });
+    const result = await archive({
+      onProgress: (p) => progress.push(`${p.kind}:${p.batch}/${p.batches}:${p.processed}`),
+    });
 
     expect(result.conversations).toEqual({ eligible: 12, copied: 12, archived: 12, changed: 0 });
     expect(result.messages).toEqual({ eligible: 30, copied: 30, archived: 30, changed: 0 });
@@ -137,11 +162,15 @@ describe('archive', () => {
 
     // Copied as they were: every field reads back through the live collections' mappers.
     for (const c of s.oldClosed) {
-      const doc = await t.db.collection(COLLECTIONS.conversationsArchive).findOne({ _id: ObjectId.createFromHexString(c.id) });
+      const doc = await t.db
+        .collection(COLLECTIONS.conversationsArchive)
+        .findOne({ _id: ObjectId.createFromHexString(c.id) });
       expect(conversationFromDocument(doc!)).toEqual(c);
     }
     for (const m of s.oldMessages) {
-      const doc = await t.db.collection(COLLECTIONS.messagesArchive).findOne({ _id: ObjectId.createFromHexString(m.id) });
+      const doc = await t.db
+        .collection(COLLECTIONS.messagesArchive)
+        .findOne({ _id: ObjectId.createFromHexString(m.id) });
       expect(messageFromDocument(doc!)).toEqual(m);
     }
   });
@@ -150,16 +179,20 @@ describe('archive', () => {
     await seed(t.db);
     await archive();
     const before = await liveAndArchived(t.db);
-    const archivedDocs = await t.db.collection(COLLECTIONS.conversationsArchive).find({}).sort({ _id: 1 }).toArray();
+    const archivedDocs = await t.db
+      .collection(COLLECTIONS.conversationsArchive)
+      .find({})
+      .sort({ _id: 1 })
+      .toArray();
 
     const again = await archive();
 
     expect(again.conversations).toEqual({ eligible: 0, copied: 0, archived: 0, changed: 0 });
     expect(again.messages).toEqual({ eligible: 0, copied: 0, archived: 0, changed: 0 });
     expect(await liveAndArchived(t.db)).toEqual(before);
-    expect(await t.db.collection(COLLECTIONS.conversationsArchive).find({}).sort({ _id: 1 }).toArray()).toEqual(
-      archivedDocs,
-    );
+    expect(
+      await t.db.collection(COLLECTIONS.conversationsArchive).find({}).sort({ _id: 1 }).toArray(),
+    ).toEqual(archivedDocs);
   });
 
   it('a dry run counts and writes nothing', async () => {
@@ -259,7 +292,10 @@ function describeArchiveReader(name: string, make: () => Promise<ReaderFixture>)
       const seen: MessagePrimitives[] = [];
       let cursor: string | undefined;
       do {
-        const page = await f.reader.listArchivedMessages(f.conversationId, { limit: 4, ...(cursor ? { cursor } : {}) });
+        const page = await f.reader.listArchivedMessages(f.conversationId, {
+          limit: 4,
+          ...(cursor ? { cursor } : {}),
+        });
         expect(page.items.length).toBeLessThanOrEqual(4);
         seen.push(...page.items);
         cursor = page.nextCursor;
@@ -295,12 +331,20 @@ describeArchiveReader('in memory', async () => {
   const customerId = newId();
   const conversationId = newId();
   const conversations = Array.from({ length: 5 }, (_, i) =>
-    conversationRecord({ customerId, status: 'closed', createdAt: daysAgo(500 + (i % 3)), closedAt: daysAgo(400) }),
+    conversationRecord({
+      customerId,
+      status: 'closed',
+      createdAt: daysAgo(500 + (i % 3)),
+      closedAt: daysAgo(400),
+    }),
   );
   const messages = Array.from({ length: 11 }, (_, i) =>
     messageRecord({ conversationId, customerId, timestamp: daysAgo(600 + (i % 4)) }),
   );
-  const live = { conversations: new InMemoryConversationRepository(), messages: new InMemoryMessageRepository() };
+  const live = {
+    conversations: new InMemoryConversationRepository(),
+    messages: new InMemoryMessageRepository(),
+  };
   const reader = new InMemoryArchiveReader(live);
   for (const c of conversations) reader.archiveConversation(c);
   for (const m of messages) reader.archiveMessage(m);

@@ -15,10 +15,10 @@ import type { Clock, IdGenerator } from '../../../src/application/ports/gateways
 import { testConfig } from '../../../src/infrastructure/config.js';
 import { createContainer } from '../../../src/infrastructure/container.js';
 import { COLLECTION_NAMES, COLLECTIONS, ensureIndexes } from '../../../src/infrastructure/mongo/indexes.js';
-import { detectCapabilities, type MongoCapabilities } from '../../../src/infrastructure/mongo/mongo-client.js';
-import { customerFromDocument } from '../../../src/infrastructure/mongo/mongo-customer-repository.js';
-import { createMongoRepositories, type MongoRepositories } from '../../../src/infrastructure/mongo/mongo-repositories.js';
-import { CURRENT_SCHEMA_VERSION, runInitialSchema } from '../../../src/infrastructure/mongo/migrations/initial-schema.js';
+import {
+  CURRENT_SCHEMA_VERSION,
+  runInitialSchema,
+} from '../../../src/infrastructure/mongo/migrations/initial-schema.js';
 import { MIGRATION_IDS, MigrationLog } from '../../../src/infrastructure/mongo/migrations/migration-log.js';
 import {
   dropUserThreads,
@@ -27,6 +27,15 @@ import {
   type UserThreadStage,
   verifyUserThreads,
 } from '../../../src/infrastructure/mongo/migrations/userthreads.js';
+import {
+  detectCapabilities,
+  type MongoCapabilities,
+} from '../../../src/infrastructure/mongo/mongo-client.js';
+import { customerFromDocument } from '../../../src/infrastructure/mongo/mongo-customer-repository.js';
+import {
+  createMongoRepositories,
+  type MongoRepositories,
+} from '../../../src/infrastructure/mongo/mongo-repositories.js';
 import { TOKENS } from '../../../src/infrastructure/tokens.js';
 import { connectTestDb, type TestDb } from '../../support/mongo.js';
 import { agentRecord, conversationRecord, customerRecord } from '../../support/records.js';
@@ -71,7 +80,9 @@ describe('migrate up (phase 1)', () => {
 
   /** Everything phase 1 writes, in a comparable form. */
   async function snapshot(db: Db) {
-    const collections = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
+    const collections = (await db.listCollections({}, { nameOnly: true }).toArray())
+      .map((c) => c.name)
+      .sort();
     const indexes: Record<string, string[]> = {};
     for (const name of COLLECTION_NAMES) {
       indexes[name] = (await db.collection(name).listIndexes().toArray())
@@ -89,7 +100,9 @@ describe('migrate up (phase 1)', () => {
 
     expect(result.changed).toBe(true);
     expect(result.collections.created.sort()).toEqual([...COLLECTION_NAMES].sort());
-    const existing = new Set((await t.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+    const existing = new Set(
+      (await t.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name),
+    );
     for (const name of COLLECTION_NAMES) expect(existing.has(name), name).toBe(true);
     expect(result.indexes.created.length).toBeGreaterThan(40);
     expect(result.indexes.existing).toBe(0);
@@ -99,7 +112,9 @@ describe('migrate up (phase 1)', () => {
     expect(phone?.unique).toBe(true);
 
     const keys = (await t.db.collection(COLLECTIONS.systemSettings).find({}).toArray()).map((s) => s.key);
-    expect(keys).toEqual(expect.arrayContaining(['default_phone_region', 'business_hours', 'schema_version']));
+    expect(keys).toEqual(
+      expect.arrayContaining(['default_phone_region', 'business_hours', 'schema_version']),
+    );
     expect(result.settings.inserted.sort()).toEqual([...keys].sort());
     expect(result.schemaVersion.after).toBe(CURRENT_SCHEMA_VERSION);
 
@@ -204,8 +219,13 @@ function generateDataSet(count: number): DataSet {
       threads.push({ doc });
       continue;
     }
-    const national = `55${String(10_000_000 + ((i % phones) * 7_919) % 90_000_000).padStart(8, '0')}`;
-    const forms = [`521${national}`, `52${national}`, `+52 ${national.slice(0, 2)} ${national.slice(2, 6)} ${national.slice(6)}`, national];
+    const national = `55${String(10_000_000 + (((i % phones) * 7_919) % 90_000_000)).padStart(8, '0')}`;
+    const forms = [
+      `521${national}`,
+      `52${national}`,
+      `+52 ${national.slice(0, 2)} ${national.slice(2, 6)} ${national.slice(6)}`,
+      national,
+    ];
     doc.userId = forms[i % forms.length];
     threads.push({ doc, e164: `+52${national}` });
   }
@@ -426,14 +446,18 @@ describe('migrate userthreads (phase 2)', () => {
     const stored = await repos.customers.findByPhone(phone);
     expect(stored).toMatchObject({ id: existing.id, tags: ['vip-list'] });
     expect(stored?.statistics.totalConversations).toBe(mine.length + 1);
-    expect(stored?.statistics.totalMessages).toBe(mine.reduce((s, x) => s + (x.doc.messageCount as number), 5));
+    expect(stored?.statistics.totalMessages).toBe(
+      mine.reduce((s, x) => s + (x.doc.messageCount as number), 5),
+    );
     expect(stored?.firstContact).toEqual(new Date(EPOCH - DAY));
     expect(stored?.version).toBe(existing.version + 1);
     expect(await t.db.collection(COLLECTIONS.customers).countDocuments()).toBe(data.byPhone.size);
   });
 
   it('skips a thread without a thread id, and refuses to start without the unique phone index', async () => {
-    await t.db.collection('userthreads').insertOne({ _id: new ObjectId(), userId: '5215512345678', messageCount: 1 });
+    await t.db
+      .collection('userthreads')
+      .insertOne({ _id: new ObjectId(), userId: '5215512345678', messageCount: 1 });
     const result = await migrate(t.db);
     expect(result.skipped.missingThreadId).toBe(1);
     expect(result.migrated).toBe(0);

@@ -10,7 +10,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_MEDIA_ATTEMPTS } from '../../../src/application/messages/store-inbound-media.js';
 import { CloudinaryStandIn } from '../../support/cloudinary-stand-in.js';
-import { firstValue, messageFixture, type RunningCrm, startCrm, uniqueSuffix } from '../../support/crm-app.js';
+import {
+  firstValue,
+  messageFixture,
+  type RunningCrm,
+  startCrm,
+  uniqueSuffix,
+} from '../../support/crm-app.js';
 import { GraphApiStandIn, graphError } from '../../support/graph-api-stand-in.js';
 import { TestClock } from '../../support/test-ports.js';
 
@@ -25,7 +31,11 @@ let n = 0;
 const newCustomer = () => `52155${String(30_000_000 + n++ * 7919).slice(-8)}`;
 
 /** A media fixture from a new customer, with its own message id and media id (served by the Graph stand-in). */
-function mediaWebhook(name: 'image' | 'audio' | 'document' | 'video' | 'sticker', data: Buffer, mimeType: string) {
+function mediaWebhook(
+  name: 'image' | 'audio' | 'document' | 'video' | 'sticker',
+  data: Buffer,
+  mimeType: string,
+) {
   const wamid = `wamid.media.${name}.${uniqueSuffix()}`;
   const mediaId = `${Date.now()}${n}${Math.floor(Math.random() * 1000)}`;
   const payload = messageFixture(name, { wamid, from: newCustomer(), phoneNumberId: NUMBER.phoneNumberId });
@@ -107,7 +117,12 @@ describe('inbound media with the media worker (Cloudinary configured)', () => {
 
     expect(a).toMatchObject({ type: 'audio', storage: 'stored', duration: 12.5, size: OGG.length });
     expect(a).not.toHaveProperty('thumbnailUrl');
-    expect(d).toMatchObject({ type: 'document', storage: 'stored', filename: 'filename.pdf', mimeType: 'application/pdf' });
+    expect(d).toMatchObject({
+      type: 'document',
+      storage: 'stored',
+      filename: 'filename.pdf',
+      mimeType: 'application/pdf',
+    });
     expect(d).not.toHaveProperty('thumbnailUrl');
     expect(cloudinary.uploads.get(d.publicId!)?.filename).toBe('filename.pdf');
   });
@@ -140,7 +155,11 @@ describe('inbound media failures (StoreInboundMedia driven by hand, on a test cl
 
     expect(first).toMatchObject({ claimed: 1, stored: 0, retried: 1, failed: 0 });
     const after = await crm.ports.messages.findById(message.id);
-    expect(after?.attachments[0]).toMatchObject({ storage: 'pending', attempts: 1, whatsappMediaId: mediaId });
+    expect(after?.attachments[0]).toMatchObject({
+      storage: 'pending',
+      attempts: 1,
+      whatsappMediaId: mediaId,
+    });
     expect(after?.content).toBe(message.content);
     expect(after?.nextAttemptAt?.getTime()).toBeGreaterThan(clock.now().getTime());
     expect((await storeMedia()).claimed).toBe(0); // not before its back-off
@@ -155,7 +174,11 @@ describe('inbound media failures (StoreInboundMedia driven by hand, on a test cl
   });
 
   it('a Cloudinary error is retried; after MAX_MEDIA_ATTEMPTS the attachment is marked failed', async () => {
-    const { message } = await receive('video', Buffer.concat([Buffer.alloc(4), Buffer.from('ftypmp42'), Buffer.alloc(64)]), 'video/mp4');
+    const { message } = await receive(
+      'video',
+      Buffer.concat([Buffer.alloc(4), Buffer.from('ftypmp42'), Buffer.alloc(64)]),
+      'video/mp4',
+    );
     cloudinary.failNext({ kind: 'status', status: 502, body: 'bad gateway' }, MAX_MEDIA_ATTEMPTS);
 
     for (let attempt = 1; attempt <= MAX_MEDIA_ATTEMPTS; attempt++) {
@@ -177,14 +200,21 @@ describe('inbound media failures (StoreInboundMedia driven by hand, on a test cl
     });
 
     expect(await storeMedia()).toMatchObject({ claimed: 1, failed: 1 });
-    expect((await crm.ports.messages.findById(message.id))?.attachments[0]).toMatchObject({ storage: 'failed', attempts: 1 });
+    expect((await crm.ports.messages.findById(message.id))?.attachments[0]).toMatchObject({
+      storage: 'failed',
+      attempts: 1,
+    });
   });
 });
 
 describe('without CLOUDINARY_URL', () => {
   it('runs no media worker: the attachment keeps its WhatsApp media id, pending', async () => {
     const crm = await startCrm({
-      env: { WHATSAPP_GRAPH_URL: graph.url, WHATSAPP_ACCESS_TOKEN: NUMBER.accessToken, WHATSAPP_PHONE_NUMBER_ID: NUMBER.phoneNumberId },
+      env: {
+        WHATSAPP_GRAPH_URL: graph.url,
+        WHATSAPP_ACCESS_TOKEN: NUMBER.accessToken,
+        WHATSAPP_PHONE_NUMBER_ID: NUMBER.phoneNumberId,
+      },
       workers: { inboxIntervalMs: 50 },
     });
     try {

@@ -3,7 +3,6 @@
  * process, and several nodes on one database process each event exactly once.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectTestDb, type TestDb } from '../../support/mongo.js';
 import {
   eventually,
   messageFixture,
@@ -13,6 +12,7 @@ import {
   textPayload,
   uniqueSuffix,
 } from '../../support/crm-app.js';
+import { connectTestDb, type TestDb } from '../../support/mongo.js';
 
 let t: TestDb;
 let env: Record<string, string>;
@@ -36,7 +36,9 @@ describe('webhook inbox on MongoDB', () => {
     const first = await startCrm({ env, start: false });
     const res = await first.post(payload);
     expect(res.status).toBe(200);
-    expect(await t.db.collection('webhookinbox').countDocuments({ _id: `message:${wamid}` as never })).toBe(1);
+    expect(await t.db.collection('webhookinbox').countDocuments({ _id: `message:${wamid}` as never })).toBe(
+      1,
+    );
     expect(await t.db.collection('messages').countDocuments({ whatsappMessageId: wamid })).toBe(0);
     await first.stop();
 
@@ -47,11 +49,15 @@ describe('webhook inbox on MongoDB', () => {
       const message = await second.stored(wamid, 10_000);
       expect(message.content).toBe('antes del corte');
       await eventually(async () =>
-        expect(await t.db.collection('webhookinbox').countDocuments({ _id: `message:${wamid}` as never })).toBe(0),
+        expect(
+          await t.db.collection('webhookinbox').countDocuments({ _id: `message:${wamid}` as never }),
+        ).toBe(0),
       );
       await second.post(payload);
       await eventually(async () =>
-        expect(await t.db.collection('webhookinbox').countDocuments({ _id: `message:${wamid}` as never })).toBe(0),
+        expect(
+          await t.db.collection('webhookinbox').countDocuments({ _id: `message:${wamid}` as never }),
+        ).toBe(0),
       );
       expect(await t.db.collection('messages').countDocuments({ whatsappMessageId: wamid })).toBe(1);
       expect(await second.ports.messages.countByConversation(message.conversationId)).toBe(1);
@@ -79,7 +85,10 @@ describe('webhook inbox on MongoDB', () => {
       expect((await Promise.all(posts)).map((r) => r.status)).toEqual(posts.map(() => 200));
 
       for (const wamid of ids) await nodes[0]!.stored(wamid, 15_000);
-      await eventually(async () => expect(await t.db.collection('webhookinbox').countDocuments()).toBe(0), 15_000);
+      await eventually(
+        async () => expect(await t.db.collection('webhookinbox').countDocuments()).toBe(0),
+        15_000,
+      );
       for (const wamid of ids) {
         expect(await t.db.collection('messages').countDocuments({ whatsappMessageId: wamid })).toBe(1);
       }
@@ -109,15 +118,23 @@ describe('webhook inbox on MongoDB', () => {
         ['reaction', 'reaction'],
       ] as const;
       const ids = cases.map(([f]) => `wamid.m.${f}.${uniqueSuffix()}`);
-      for (const [i, [f]] of cases.entries()) expect((await crm.post(messageFixture(f, { wamid: ids[i]!, from }))).status).toBe(200);
-      for (const [i, [, type]] of cases.entries()) expect((await crm.stored(ids[i]!, 10_000)).type).toBe(type);
+      for (const [i, [f]] of cases.entries())
+        expect((await crm.post(messageFixture(f, { wamid: ids[i]!, from }))).status).toBe(200);
+      for (const [i, [, type]] of cases.entries())
+        expect((await crm.stored(ids[i]!, 10_000)).type).toBe(type);
       const image = await crm.stored(ids[1]!);
-      expect(image.attachments[0]).toMatchObject({ type: 'image', whatsappMediaId: '65463453', storage: 'pending' });
+      expect(image.attachments[0]).toMatchObject({
+        type: 'image',
+        whatsappMediaId: '65463453',
+        storage: 'pending',
+      });
 
       // A status for a message nobody sent yet is parked in the inbox, not lost.
       await crm.post(statusPayload(`wamid.mongo.unknown.${uniqueSuffix()}`, 'delivered'));
       await eventually(async () =>
-        expect(await t.db.collection('webhookinbox').countDocuments({ waitingFor: { $exists: true } })).toBe(1),
+        expect(await t.db.collection('webhookinbox').countDocuments({ waitingFor: { $exists: true } })).toBe(
+          1,
+        ),
       );
     } finally {
       await crm.stop();

@@ -6,7 +6,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PublishedEvent } from '../../../src/application/ports/gateways.js';
 import type { MessagePrimitives } from '../../../src/domain/message/message.types.js';
-import { GraphApiStandIn, graphError } from '../../support/graph-api-stand-in.js';
 import {
   APP_SECRET,
   eventually,
@@ -20,6 +19,7 @@ import {
   uniqueSuffix,
   VERIFY_TOKEN,
 } from '../../support/crm-app.js';
+import { GraphApiStandIn, graphError } from '../../support/graph-api-stand-in.js';
 import { seedAgent } from '../../support/test-ports.js';
 
 const NUMBER_A = { phoneNumberId: '106540352242922', accessToken: 'token-number-A' };
@@ -60,21 +60,38 @@ describe('GET /webhooks/whatsapp (subscription handshake)', () => {
     fetch(`${crm.webhookUrl}?${new URLSearchParams(query)}`);
 
   it('echoes hub.challenge when the mode is subscribe and the verify token matches', async () => {
-    const res = await handshake({ 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1158201444' });
+    const res = await handshake({
+      'hub.mode': 'subscribe',
+      'hub.verify_token': VERIFY_TOKEN,
+      'hub.challenge': '1158201444',
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('1158201444');
   });
 
   it('answers 403 to a wrong token, another mode, or a missing challenge', async () => {
-    const wrong = await handshake({ 'hub.mode': 'subscribe', 'hub.verify_token': 'nope', 'hub.challenge': '1' });
-    const mode = await handshake({ 'hub.mode': 'unsubscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1' });
+    const wrong = await handshake({
+      'hub.mode': 'subscribe',
+      'hub.verify_token': 'nope',
+      'hub.challenge': '1',
+    });
+    const mode = await handshake({
+      'hub.mode': 'unsubscribe',
+      'hub.verify_token': VERIFY_TOKEN,
+      'hub.challenge': '1',
+    });
     const missing = await handshake({ 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN });
     expect([wrong.status, mode.status, missing.status]).toEqual([403, 403, 403]);
   });
 });
 
 describe('POST /webhooks/whatsapp: every message type through the signed route', () => {
-  const cases: { fixture: string; type: MessagePrimitives['type']; content: string | RegExp; attachment?: string }[] = [
+  const cases: {
+    fixture: string;
+    type: MessagePrimitives['type'];
+    content: string | RegExp;
+    attachment?: string;
+  }[] = [
     { fixture: 'text', type: 'text', content: 'Body Text' },
     { fixture: 'text_meta_docs', type: 'text', content: /.+/ },
     { fixture: 'image', type: 'image', content: '[image]', attachment: 'image' },
@@ -101,11 +118,18 @@ describe('POST /webhooks/whatsapp: every message type through the signed route',
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: 'accepted', accepted: 1, duplicates: 0 });
       const message = await crm.stored(wamid);
-      expect(message).toMatchObject({ type: c.type, direction: 'inbound', sender: 'customer', status: 'delivered' });
+      expect(message).toMatchObject({
+        type: c.type,
+        direction: 'inbound',
+        sender: 'customer',
+        status: 'delivered',
+      });
       if (typeof c.content === 'string') expect(message.content).toBe(c.content);
       else expect(message.content).toMatch(c.content);
       if (c.attachment) {
-        const media = (firstValue(payload).messages as Record<string, Record<string, unknown>>[])[0]![c.fixture]!;
+        const media = (firstValue(payload).messages as Record<string, Record<string, unknown>>[])[0]![
+          c.fixture
+        ]!;
         expect(message.attachments).toEqual([
           expect.objectContaining({ type: c.attachment, whatsappMediaId: media.id, storage: 'pending' }),
         ]);
@@ -124,7 +148,9 @@ describe('POST /webhooks/whatsapp: every message type through the signed route',
 
   it('keeps the details of each type: location, shared contacts, the picked button and the reaction target', async () => {
     const from = newCustomer();
-    const ids = ['location', 'contacts', 'interactive_button_reply', 'reaction'].map((f) => `wamid.d.${f}.${uniqueSuffix()}`);
+    const ids = ['location', 'contacts', 'interactive_button_reply', 'reaction'].map(
+      (f) => `wamid.d.${f}.${uniqueSuffix()}`,
+    );
     const [loc, contacts, button, reaction] = ids as [string, string, string, string];
     await crm.post(messageFixture('location', { wamid: loc, from }));
     await crm.post(messageFixture('contacts', { wamid: contacts, from }));
@@ -143,8 +169,14 @@ describe('POST /webhooks/whatsapp: every message type through the signed route',
       { name: 'Monica', phones: ['+1 666-666-6666'] },
       { name: 'Rachel Green', phones: ['+1 777-777-7777'] },
     ]);
-    expect((await crm.stored(button)).interactive).toMatchObject({ type: 'button', replyId: 'callback_data' });
-    expect((await crm.stored(reaction)).reaction).toMatchObject({ emoji: '😮', whatsappMessageId: 'wamid.yzxyzx=' });
+    expect((await crm.stored(button)).interactive).toMatchObject({
+      type: 'button',
+      replyId: 'callback_data',
+    });
+    expect((await crm.stored(reaction)).reaction).toMatchObject({
+      emoji: '😮',
+      whatsappMessageId: 'wamid.yzxyzx=',
+    });
   });
 });
 
@@ -174,7 +206,11 @@ describe('POST /webhooks/whatsapp: batches, duplicates, order', () => {
                   { profile: { name: 'Uno' }, wa_id: c1 },
                   { profile: { name: 'Dos' }, wa_id: c2 },
                 ],
-                messages: [text(c1, `wamid.b1.${s}`, 'uno'), text(c2, `wamid.b2.${s}`, 'dos'), text(c1, `wamid.b3.${s}`, 'tres')],
+                messages: [
+                  text(c1, `wamid.b1.${s}`, 'uno'),
+                  text(c2, `wamid.b2.${s}`, 'dos'),
+                  text(c1, `wamid.b3.${s}`, 'tres'),
+                ],
               },
             },
             { field: 'account_update', value: { event: 'VERIFIED_ACCOUNT' } },
@@ -200,7 +236,9 @@ describe('POST /webhooks/whatsapp: batches, duplicates, order', () => {
     const res = await crm.post(payload);
 
     expect(await res.json()).toMatchObject({ status: 'accepted', accepted: 4, ignored: 1 });
-    const [m1, m2, m3, m4] = await Promise.all(['b1', 'b2', 'b3', 'b4'].map((b) => crm.stored(`wamid.${b}.${s}`)));
+    const [m1, m2, m3, m4] = await Promise.all(
+      ['b1', 'b2', 'b3', 'b4'].map((b) => crm.stored(`wamid.${b}.${s}`)),
+    );
     expect(m1!.conversationId).toBe(m3!.conversationId); // one conversation per customer
     expect(m1!.conversationId).not.toBe(m2!.conversationId);
     const customer1 = await crm.ports.customers.findById(m1!.customerId);
@@ -208,7 +246,10 @@ describe('POST /webhooks/whatsapp: batches, duplicates, order', () => {
     expect(customer1?.firstName).toBe('Uno');
     expect(customer3?.firstName).toBe('Tres');
     const conversation3 = await crm.ports.conversations.findById(m4!.conversationId);
-    expect(conversation3?.whatsappData).toMatchObject({ phoneNumberId: NUMBER_B.phoneNumberId, businessAccountId: 'WABA-2' });
+    expect(conversation3?.whatsappData).toMatchObject({
+      phoneNumberId: NUMBER_B.phoneNumberId,
+      businessAccountId: 'WABA-2',
+    });
     const conversation1 = await crm.ports.conversations.findById(m1!.conversationId);
     expect(conversation1?.lastMessage?.content).toBe('tres'); // arrival order kept per customer
   });
@@ -255,7 +296,11 @@ describe('POST /webhooks/whatsapp: refusals', () => {
     const raw = Buffer.from(JSON.stringify(payload));
     const before = await inboxSize();
 
-    const missing = await fetch(crm.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw });
+    const missing = await fetch(crm.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: raw,
+    });
     const wrong = await crm.post(payload, { secret: 'not-the-secret' });
     const garbage = await crm.post(payload, { headers: { 'x-hub-signature-256': 'sha256=zz' } });
     // Signed, then altered in transit: the signature no longer matches the bytes.
@@ -271,7 +316,9 @@ describe('POST /webhooks/whatsapp: refusals', () => {
   });
 
   it('400 for a body that is not JSON or not a JSON object', async () => {
-    const notJson = await crm.post(undefined, { raw: Buffer.from('{"object": "whatsapp_business_account",') });
+    const notJson = await crm.post(undefined, {
+      raw: Buffer.from('{"object": "whatsapp_business_account",'),
+    });
     const array = await crm.post([1, 2]);
     const string = await crm.post('hello');
     expect([notJson.status, array.status, string.status]).toEqual([400, 400, 400]);
@@ -373,7 +420,12 @@ describe('statuses and the outbox', () => {
     const probe = await fetch(`${graph.url}/v23.0/${NUMBER_A.phoneNumberId}/messages`, {
       method: 'POST',
       headers: { authorization: `Bearer ${NUMBER_A.accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ messaging_product: 'whatsapp', to: '5215500000000', type: 'text', text: { body: 'probe' } }),
+      body: JSON.stringify({
+        messaging_product: 'whatsapp',
+        to: '5215500000000',
+        type: 'text',
+        text: { body: 'probe' },
+      }),
     });
     const probeId = ((await probe.json()) as { messages: { id: string }[] }).messages[0]!.id;
     const nextId = `wamid.STANDIN${String(Number(probeId.slice('wamid.STANDIN'.length)) + 1).padStart(8, '0')}`;
@@ -382,11 +434,16 @@ describe('statuses and the outbox', () => {
 
     const { reply, from } = await conversationWithReply();
     await crm.post(statusPayload(nextId, 'delivered', { recipient: from }));
-    await eventually(async () => expect((await crm.inbox.counts(new Date())).waiting).toBeGreaterThanOrEqual(1));
+    await eventually(async () =>
+      expect((await crm.inbox.counts(new Date())).waiting).toBeGreaterThanOrEqual(1),
+    );
     expect((await crm.ports.messages.findById(reply.id))?.status).toBe('pending');
 
     const started = Date.now();
-    await eventually(async () => expect((await crm.ports.messages.findById(reply.id))?.status).toBe('delivered'), 5_000);
+    await eventually(
+      async () => expect((await crm.ports.messages.findById(reply.id))?.status).toBe('delivered'),
+      5_000,
+    );
     // Released by the "sent" event, not by the waiting status's own back-off (2 s).
     expect(Date.now() - started).toBeLessThan(1_900);
     expect((await crm.ports.messages.findById(reply.id))?.whatsappMessageId).toBe(nextId);
@@ -404,7 +461,9 @@ describe('statuses and the outbox', () => {
       }),
     );
 
-    await eventually(async () => expect((await crm.ports.messages.findById(reply.id))?.status).toBe('failed'));
+    await eventually(async () =>
+      expect((await crm.ports.messages.findById(reply.id))?.status).toBe('failed'),
+    );
     const failed = await crm.ports.messages.findById(reply.id);
     expect(failed).toMatchObject({ whatsappErrorCode: 131026, whatsappError: 'Message undeliverable' });
     const event = published
@@ -428,7 +487,9 @@ describe('statuses and the outbox', () => {
     graph.failNext(graphError(131047), { times: 1, path: /\/messages$/ });
     const since = published.length;
     const second = await conversationWithReply();
-    await eventually(async () => expect((await crm.ports.messages.findById(second.reply.id))?.status).toBe('failed'));
+    await eventually(async () =>
+      expect((await crm.ports.messages.findById(second.reply.id))?.status).toBe('failed'),
+    );
     expect(await crm.ports.messages.findById(second.reply.id)).toMatchObject({ whatsappErrorCode: 131047 });
     expect(
       published
@@ -448,6 +509,8 @@ describe('fixtures of statuses', () => {
       expect(await res.json()).toMatchObject({ status: 'accepted', accepted: 1 });
     }
     // Parked (due again in 2 s, then 4 s, ...), not dropped: their message may still get its id.
-    await eventually(async () => expect((await crm.inbox.counts(new Date())).waiting).toBeGreaterThanOrEqual(3));
+    await eventually(async () =>
+      expect((await crm.inbox.counts(new Date())).waiting).toBeGreaterThanOrEqual(3),
+    );
   });
 });

@@ -14,7 +14,8 @@ const linesOf = (env: Record<string, string>): string[] => {
 describe('WHATSAPP_NUMBERS (several business numbers, a token each)', () => {
   it('is read as a list of { phoneNumberId, accessToken }', () => {
     const config = loadConfig({
-      WHATSAPP_NUMBERS: '[{"phoneNumberId":"111","accessToken":"t1"},{"phoneNumberId":"222","accessToken":"t2"}]',
+      WHATSAPP_NUMBERS:
+        '[{"phoneNumberId":"111","accessToken":"t1"},{"phoneNumberId":"222","accessToken":"t2"}]',
     });
     expect(config.whatsapp.numbers).toEqual([
       { phoneNumberId: '111', accessToken: 't1' },
@@ -43,8 +44,10 @@ describe('WHATSAPP_NUMBERS (several business numbers, a token each)', () => {
       expect(lines[0]).toMatch(/^WHATSAPP_NUMBERS: must be a JSON list/);
       expect(lines[0]).not.toContain('secret-token');
     }
-    expect(linesOf({ WHATSAPP_NUMBERS: '[{"phoneNumberId":"1","accessToken":"a"},{"phoneNumberId":"1","accessToken":"b"}]' })).toEqual([
-      'WHATSAPP_NUMBERS: lists a phoneNumberId twice',
-    ]);
+    expect(
+      linesOf({
+        WHATSAPP_NUMBERS: '[{"phoneNumberId":"1","accessToken":"a"},{"phoneNumberId":"1","accessToken":"b"}]',
+      }),
+    ).toEqual(['WHATSAPP_NUMBERS: lists a phoneNumberId twice']);
   });
 });

@@ -130,7 +130,11 @@ export async function archiveOldData(
   return result;
 }
 
-async function archiveKind(spec: KindSpec, guard: WriteGuard, options: ArchiveOptions): Promise<ArchiveCounts> {
+async function archiveKind(
+  spec: KindSpec,
+  guard: WriteGuard,
+  options: ArchiveOptions,
+): Promise<ArchiveCounts> {
   const started = Date.now();
   const counts: ArchiveCounts = {
     eligible: await spec.source.countDocuments(spec.eligible),

@@ -135,7 +135,9 @@ const RECOMPUTE_CHUNK = 500;
 /** The id a thread keeps after migration: its own ObjectId, or one derived from a non-ObjectId `_id`. */
 export function migratedIdOf(sourceId: unknown): ObjectId {
   if (sourceId instanceof ObjectId) return sourceId;
-  const digest = createHash('sha256').update(`userthread:${keyOf(sourceId)}`).digest();
+  const digest = createHash('sha256')
+    .update(`userthread:${keyOf(sourceId)}`)
+    .digest();
   return new ObjectId(digest.subarray(0, 12));
 }
 
@@ -193,11 +195,7 @@ export async function migrateUserThreads(
   let batch = 0;
   while (result.processed < target) {
     const size = Math.min(options.batchSize, target - result.processed);
-    const docs = await source
-      .find(afterId(lastId))
-      .sort({ _id: 1 })
-      .limit(size)
-      .toArray();
+    const docs = await source.find(afterId(lastId)).sort({ _id: 1 }).limit(size).toArray();
     if (docs.length === 0) break;
     lastId = docs.at(-1)!._id;
     batch += 1;
@@ -243,7 +241,9 @@ export async function migrateUserThreads(
       countedPhones.add(phone);
     }
     if (!dryRun && missing.length > 0) {
-      const newDocs = missing.map((phone) => newCustomerDocument(phone, byPhone.get(phone)!, options.defaultRegion));
+      const newDocs = missing.map((phone) =>
+        newCustomerDocument(phone, byPhone.get(phone)!, options.defaultRegion),
+      );
       const inserted = await insertIgnoringDuplicates(customers, newDocs);
       const found = await findCustomerIds(customers, missing);
       for (const phone of missing) {
@@ -614,7 +614,11 @@ async function customerUpdates(db: Db, ids: ObjectId[]): Promise<CustomerUpdate[
 }
 
 /** Applies the updates; returns the keys of the customers written (the others changed meanwhile). */
-async function applyCustomerUpdates(db: Db, guard: WriteGuard, updates: CustomerUpdate[]): Promise<Set<string>> {
+async function applyCustomerUpdates(
+  db: Db,
+  guard: WriteGuard,
+  updates: CustomerUpdate[],
+): Promise<Set<string>> {
   const customers = db.collection(COLLECTIONS.customers);
   const written = new Set<string>();
   if (updates.length === 0) return written;

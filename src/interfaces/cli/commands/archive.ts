@@ -74,7 +74,9 @@ export async function archiveCommand(io: CliIo, flags: ArchiveFlags): Promise<nu
       dryRun
         ? `${fmt(c.eligible)} would be archived`
         : `${fmt(c.archived)} archived of ${fmt(c.eligible)} eligible` +
-          (c.changed > 0 ? `, ${fmt(c.changed)} left live (changed while being archived; the next run takes them)` : '');
+          (c.changed > 0
+            ? `, ${fmt(c.changed)} left live (changed while being archived; the next run takes them)`
+            : '');
     io.out(`report${dryRun ? ' (dry run)' : ''}, ${formatDuration(result.elapsedMs)}:\n`);
     for (const line of table([
       ['conversations', describe(result.conversations)],

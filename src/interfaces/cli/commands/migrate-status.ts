@@ -36,7 +36,10 @@ export async function migrateStatus(io: CliIo, flags: { verbose: boolean }): Pro
     rows.push(['schema_version', version ? JSON.stringify(version.value) : '(not set)']);
     if (await userThreadsExist(db)) {
       const v = await verifyUserThreads(db);
-      rows.push([USER_THREADS, `${fmt(v.migrated)} of ${fmt(v.source)} migrated, ${fmt(v.missing)} not migrated`]);
+      rows.push([
+        USER_THREADS,
+        `${fmt(v.migrated)} of ${fmt(v.source)} migrated, ${fmt(v.missing)} not migrated`,
+      ]);
     } else {
       rows.push([USER_THREADS, 'no such collection']);
     }

@@ -110,12 +110,18 @@ export async function migrateUserThreadsCommand(io: CliIo, flags: MigrateUserThr
     io.out(`report${dryRun ? ' (dry run)' : ''}, ${formatDuration(result.elapsedMs)}:\n`);
     const rows: [string, string][] = [
       ['source threads', fmt(result.source)],
-      ['looked at', `${fmt(result.processed)}${result.limited ? ` (stopped by --limit ${fmt(limit ?? 0)})` : ''}`],
+      [
+        'looked at',
+        `${fmt(result.processed)}${result.limited ? ` (stopped by --limit ${fmt(limit ?? 0)})` : ''}`,
+      ],
       ['already migrated', fmt(result.alreadyMigrated)],
       [dryRun ? 'to migrate' : 'migrated now', fmt(result.migrated)],
       ['skipped: invalid phone', fmt(result.skipped.invalidPhone)],
       ['skipped: no thread id', fmt(result.skipped.missingThreadId)],
-      ['customers', `${fmt(result.customers.created)} ${would('created')}, ${fmt(result.customers.existing)} already there`],
+      [
+        'customers',
+        `${fmt(result.customers.created)} ${would('created')}, ${fmt(result.customers.existing)} already there`,
+      ],
       [
         'conversations',
         `${fmt(result.conversations.created)} ${would('created')}, ${fmt(result.conversations.existing)} already there`,
@@ -131,10 +137,15 @@ export async function migrateUserThreadsCommand(io: CliIo, flags: MigrateUserThr
     if (!dryRun) {
       const now = new Date();
       const { elapsedMs: _elapsed, ...counts } = result;
-      await log.recordRun(MIGRATION_IDS.userThreads, 'Phase 2: userthreads to customers, conversations, conversationthreads', now, {
-        ...counts,
-        verification,
-      });
+      await log.recordRun(
+        MIGRATION_IDS.userThreads,
+        'Phase 2: userthreads to customers, conversations, conversationthreads',
+        now,
+        {
+          ...counts,
+          verification,
+        },
+      );
       if (verification.missing === 0) await log.markApplied(MIGRATION_IDS.userThreads, now);
     }
 
@@ -182,7 +193,9 @@ function parseRegion(raw: string): PhoneRegion {
   try {
     return validateSettingValue('default_phone_region', raw.trim().toUpperCase());
   } catch {
-    throw usageError(`--region must be an ISO 3166-1 alpha-2 region with a phone numbering plan (e.g. MX); got "${raw}"`);
+    throw usageError(
+      `--region must be an ISO 3166-1 alpha-2 region with a phone numbering plan (e.g. MX); got "${raw}"`,
+    );
   }
 }
 
@@ -192,7 +205,10 @@ async function storedRegion(settings: {
   const stored = await settings.get('default_phone_region');
   if (stored) {
     try {
-      return { value: validateSettingValue('default_phone_region', stored.value), from: 'setting default_phone_region' };
+      return {
+        value: validateSettingValue('default_phone_region', stored.value),
+        from: 'setting default_phone_region',
+      };
     } catch {
       // an invalid stored value falls back to the default, as SettingsSnapshot does
     }

@@ -19,25 +19,15 @@ export const id = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex
 /** A trimmed, non-empty string of at most `max` characters. */
 export const text = (max: number) => z.string().trim().min(1).max(max);
 
-/** A trimmed string of at most `max` characters that may be empty. */
-export const optionalText = (max: number) => z.string().trim().max(max);
-
-/** A tag: trimmed, 1..50 characters. */
-export const tag = text(50);
-export const tags = z.array(tag).max(50);
-
 /** Keyset paging: the opaque `nextCursor` of the previous page, 1..100 items (default 50). */
 export const pageFields = {
   cursor: z.string().min(1).max(200).optional(),
   limit: z.number().int().min(1).max(100).default(50),
 };
 
-export const page = z.object(pageFields);
-
 /** A free-form key of a string map (custom fields): never `$`-prefixed, never dotted. */
 export const mapKey = z
   .string()
-  .trim()
   .min(1)
   .max(50)
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_ -]*$/, 'letters, digits, spaces, "_" and "-" only; no "$" or "."');

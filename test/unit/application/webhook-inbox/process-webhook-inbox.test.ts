@@ -8,6 +8,7 @@ import {
   MAX_INBOX_ATTEMPTS,
   ProcessWebhookInbox,
   STATUS_WAIT_LIMIT_MS,
+  WEBHOOK_INBOX_JOB,
 } from '../../../../src/application/webhook-inbox/process-webhook-inbox.js';
 import { ReleaseWaitingStatuses } from '../../../../src/application/webhook-inbox/release-waiting-statuses.js';
 import { makeTestPorts, seedAgent, type TestPorts } from '../../../support/test-ports.js';
@@ -15,7 +16,12 @@ import { makeTestPorts, seedAgent, type TestPorts } from '../../../support/test-
 const ALICE = '5215512345678';
 const BOB = '5215587654321';
 
-const message = (wamid: string, from: string, content: string, extra: Partial<InboundMessage> = {}): InboxEvent => ({
+const message = (
+  wamid: string,
+  from: string,
+  content: string,
+  extra: Partial<InboundMessage> = {},
+): InboxEvent => ({
   kind: 'message',
   key: `message:${wamid}`,
   orderKey: from,
@@ -78,12 +84,16 @@ describe('ProcessWebhookInbox', () => {
     expect(await ports.messages.countByConversation(stored!.conversationId)).toBe(1);
   });
 
-  it('another worker gets nothing while the lease holder works', async () => {
+  it('another worker gets nothing while one holds the inbox's job lock', async () => {
     await accept.execute([message('wamid.a1', ALICE, 'x')]);
-    await ports.webhookInbox.claim('w1', ports.clock.now(), new Date(ports.clock.now().getTime() + 30_000), 1);
+    await ports.jobLocks.tryAcquire(WEBHOOK_INBOX_JOB, 'w1', 30_000);
 
     expect((await process.execute({ worker: 'w2' })).claimed).toBe(0);
     expect((await process.execute({ worker: 'w1' })).processed).toBe(1);
+    // Once w1 lets go (a stopping node), w2 takes over at once.
+    await accept.execute([message('wamid.a2', ALICE, 'y')]);
+    await process.release('w1');
+    expect((await process.execute({ worker: 'w2' })).processed).toBe(1);
   });
 
   describe('statuses', () => {
@@ -109,7 +119,10 @@ describe('ProcessWebhookInbox', () => {
       const wamid = (await ports.messages.findById(replyId))!.whatsappMessageId!;
       const t = ports.clock.now();
       await accept.execute([status(wamid, 'read', new Date(t.getTime() + 3_000))]);
-      await accept.execute([status(wamid, 'delivered', new Date(t.getTime() + 2_000)), status(wamid, 'sent', t)]);
+      await accept.execute([
+        status(wamid, 'delivered', new Date(t.getTime() + 2_000)),
+        status(wamid, 'sent', t),
+      ]);
 
       const report = await process.execute({ worker: 'w1' });
 
@@ -127,7 +140,11 @@ describe('ProcessWebhookInbox', () => {
       // Not due again before its back-off...
       expect((await process.execute({ worker: 'w1' })).claimed).toBe(0);
       // ...unless its message gets that id: then ReleaseWaitingStatuses makes it due now.
-      await ports.messages.patch(replyId, { whatsappMessageId: 'wamid.SOON', status: 'sent', sentAt: ports.clock.now() });
+      await ports.messages.patch(replyId, {
+        whatsappMessageId: 'wamid.SOON',
+        status: 'sent',
+        sentAt: ports.clock.now(),
+      });
       expect(await new ReleaseWaitingStatuses(ports).execute('wamid.SOON')).toBe(1);
       const second = await process.execute({ worker: 'w1' });
       expect(second).toMatchObject({ claimed: 1, processed: 1, waiting: 0 });
@@ -140,8 +157,7 @@ describe('ProcessWebhookInbox', () => {
       const dueTimes: number[] = [];
       let report = await process.execute({ worker: 'w1' });
       while (report.dropped === 0) {
-        const records = await ports.webhookInbox.claim('peek', new Date(8.64e15), new Date(8.64e15), 10);
-        await ports.webhookInbox.release('peek');
+        const records = await ports.webhookInbox.due(new Date(8.64e15), 10);
         dueTimes.push(records[0]!.dueAt!.getTime() - ports.clock.now().getTime());
         ports.clock.set(records[0]!.dueAt!);
         report = await process.execute({ worker: 'w1' });
@@ -150,7 +166,9 @@ describe('ProcessWebhookInbox', () => {
       expect(Math.max(...dueTimes)).toBe(5 * 60_000);
       expect(report.failures[0]).toMatchObject({ key: 'status:wamid.NEVER:delivered', outcome: 'dropped' });
       expect(await counts()).toEqual({ due: 0, waiting: 0, dead: 0 });
-      expect(ports.clock.now().getTime()).toBeGreaterThanOrEqual(Date.parse('2026-03-02T16:00:00Z') + STATUS_WAIT_LIMIT_MS);
+      expect(ports.clock.now().getTime()).toBeGreaterThanOrEqual(
+        Date.parse('2026-03-02T16:00:00Z') + STATUS_WAIT_LIMIT_MS,
+      );
     });
   });
 

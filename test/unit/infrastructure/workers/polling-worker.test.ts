@@ -28,7 +28,15 @@ function gatedRun() {
 describe('PollingWorker', () => {
   it('runs a round at start, then waits for the interval', async () => {
     let rounds = 0;
-    const worker = new PollingWorker({ name: 't', intervalMs: 10_000, log: quiet, run: async () => ((rounds += 1), false) });
+    const worker = new PollingWorker({
+      name: 't',
+      intervalMs: 10_000,
+      log: quiet,
+      run: async () => {
+        rounds += 1;
+        return false;
+      },
+    });
     worker.start();
     await tick(30);
     expect(rounds).toBe(1);

@@ -75,7 +75,7 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
         </div>
         <div className="filter-row">
           <label htmlFor={ids.status} className="visually-hidden">
-            {t('inbox.status')}
+            {`${t('inbox.filters')}: ${t('inbox.status')}`}
           </label>
           <select id={ids.status} value={status} onChange={(e) => setStatus(e.target.value)} title={t('inbox.status')}>
             <option value="active">{t('inbox.status.active')}</option>
@@ -87,7 +87,7 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
             <option value="">{t('common.all')}</option>
           </select>
           <label htmlFor={ids.priority} className="visually-hidden">
-            {t('inbox.priority')}
+            {`${t('inbox.filters')}: ${t('inbox.priority')}`}
           </label>
           <select
             id={ids.priority}
@@ -95,7 +95,7 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
             onChange={(e) => setPriority(e.target.value)}
             title={t('inbox.priority')}
           >
-            <option value="">{`${t('inbox.priority')}: ${t('common.any')}`}</option>
+            <option value="">{t('inbox.priority')}</option>
             {PRIORITIES.map((p) => (
               <option key={p} value={p}>
                 {label('priority', p)}
@@ -103,7 +103,7 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
             ))}
           </select>
           <label htmlFor={ids.category} className="visually-hidden">
-            {t('inbox.category')}
+            {`${t('inbox.filters')}: ${t('inbox.category')}`}
           </label>
           <select
             id={ids.category}
@@ -111,7 +111,7 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
             onChange={(e) => setCategory(e.target.value)}
             title={t('inbox.category')}
           >
-            <option value="">{`${t('inbox.category')}: ${t('common.any')}`}</option>
+            <option value="">{t('inbox.category')}</option>
             {CATEGORIES.map((c) => (
               <option key={c} value={c}>
                 {label('convCategory', c)}
@@ -119,7 +119,7 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
             ))}
           </select>
           <label htmlFor={ids.tag} className="visually-hidden">
-            {t('inbox.tag')}
+            {`${t('inbox.filters')}: ${t('inbox.tag')}`}
           </label>
           <input
             id={ids.tag}

@@ -75,7 +75,7 @@ function TicketList({ selectedId }: { selectedId?: string | undefined }) {
         <legend className="visually-hidden">{t('inbox.filters')}</legend>
         <div className="filter-row">
           <label htmlFor={ids.status} className="visually-hidden">
-            {t('ticket.status')}
+            {`${t('inbox.filters')}: ${t('ticket.status')}`}
           </label>
           <select id={ids.status} value={status} onChange={(e) => setStatus(e.target.value)} title={t('ticket.status')}>
             <option value="active">{t('inbox.status.active')}</option>
@@ -87,10 +87,10 @@ function TicketList({ selectedId }: { selectedId?: string | undefined }) {
             <option value="">{t('common.all')}</option>
           </select>
           <label htmlFor={ids.priority} className="visually-hidden">
-            {t('ticket.priority')}
+            {`${t('inbox.filters')}: ${t('ticket.priority')}`}
           </label>
           <select id={ids.priority} value={priority} onChange={(e) => setPriority(e.target.value)}>
-            <option value="">{`${t('ticket.priority')}: ${t('common.any')}`}</option>
+            <option value="">{t('ticket.priority')}</option>
             {PRIORITIES.map((p) => (
               <option key={p} value={p}>
                 {label('priority', p)}
@@ -98,10 +98,10 @@ function TicketList({ selectedId }: { selectedId?: string | undefined }) {
             ))}
           </select>
           <label htmlFor={ids.category} className="visually-hidden">
-            {t('ticket.category')}
+            {`${t('inbox.filters')}: ${t('ticket.category')}`}
           </label>
           <select id={ids.category} value={category} onChange={(e) => setCategory(e.target.value)}>
-            <option value="">{`${t('ticket.category')}: ${t('common.any')}`}</option>
+            <option value="">{t('ticket.category')}</option>
             {TICKET_CATEGORIES.map((c) => (
               <option key={c} value={c}>
                 {label('ticketCategory', c)}
