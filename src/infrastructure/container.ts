@@ -40,6 +40,11 @@ import { ObjectIdGenerator } from './crypto/object-id-generator.js';
 import { SystemClock } from './crypto/system-clock.js';
 import { OpaqueTokenService, RandomPasswordGenerator } from './crypto/token.js';
 import { InProcessEventBus } from './events/in-process-event-bus.js';
+import { SmtpMailer } from './mail/smtp-mailer.js';
+import { archiveOldData } from './mongo/archive/archiver.js';
+import { type OperationsOptions, registerOperationsWorkers } from './operations/operations-workers.js';
+import { RedisEventBus } from './redis/redis-event-bus.js';
+import type { Mailer } from '../application/ports/mailer.js';
 import { createLogger } from './logger.js';
 import { InMemoryActivityLogRepository } from './memory/in-memory-activity-log-repository.js';
 import { InMemoryAgentRepository } from './memory/in-memory-agent-repository.js';
@@ -118,7 +123,7 @@ export interface Readiness {
 /** Which adapter backs each port, for the start-up banner and /readyz. */
 export interface AdapterSummary {
   data: 'memory' | 'mongodb' | 'ferretdb';
-  events: 'in-process';
+  events: 'in-process' | 'redis';
   whatsapp: 'sandbox' | 'cloud-api';
   ai: 'off' | 'openai';
   media: 'links' | 'cloudinary';
@@ -202,9 +207,14 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
   c.register(TOKENS.MongoConnection, { useValue: options.mongo });
   singleton(TOKENS.Clock, () => new SystemClock());
   singleton(TOKENS.IdGenerator, () => new ObjectIdGenerator());
-  singleton<EventBus>(
-    TOKENS.EventBus,
-    () => new InProcessEventBus(10_000, logger.child({ component: 'event-bus' })),
+  singleton<EventBus>(TOKENS.EventBus, () =>
+    config.redis
+      ? new RedisEventBus({
+          url: config.redis.url,
+          ...(config.redis.prefix ? { prefix: config.redis.prefix } : {}),
+          log: logger.child({ component: 'event-bus' }),
+        })
+      : new InProcessEventBus(10_000, logger.child({ component: 'event-bus' })),
   );
   singleton<Readiness>(TOKENS.Readiness, () => readinessOf(options.mongo));
 
@@ -299,6 +309,9 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
     createAiAssistant(config, logger, container.resolve<Metrics>(TOKENS.Metrics)),
   );
 
+  // ── agent notification e-mail: absent without SMTP_URL ─────────────────────────────────────
+  singleton<Mailer | undefined>(TOKENS.Mailer, () => (config.smtp ? new SmtpMailer(config.smtp) : undefined));
+
   // ── use cases: every port bundled once, every use case built from it ──────────────────────
   singleton<Ports>(TOKENS.Ports, () => ({
     agents: r(TOKENS.AgentRepository),
@@ -320,6 +333,7 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
     whatsapp: r(TOKENS.WhatsAppGateway),
     ...(c.isRegistered(TOKENS.MediaStore) ? { media: r<MediaStore>(TOKENS.MediaStore) } : {}),
     ...optional('ai', r<AiAssistant | undefined>(TOKENS.AiAssistant)),
+    ...optional('mailer', r<Mailer | undefined>(TOKENS.Mailer)),
   }));
   singleton<UseCases>(TOKENS.UseCases, () => buildUseCases(r(TOKENS.Ports)));
 
@@ -396,6 +410,16 @@ export interface BuildAppOptions {
    * `start()`. Default true; false builds the app without them (a test that must not process).
    */
   workers?: boolean | WorkerOptions;
+  /**
+   * The scheduled jobs and event reactions (SLA watcher, automations, notifications, statistics;
+   * src/infrastructure/operations), started by `start()`. Default true (off when `workers` is false).
+   */
+  operations?: boolean | OperationsOptions;
+}
+
+/** The archive command's work, as the scheduled archiver runs it (batches of 1,000). */
+function scheduledArchiver(mongo: MongoConnection, capabilities: MongoCapabilities) {
+  return (cutoff: Date) => archiveOldData(mongo.db, capabilities, { cutoff, batchSize: 1_000 });
 }
 
 /** Cloudinary when CLOUDINARY_URL is set. Imported lazily: the SDK fixes http/https when first loaded. */
@@ -441,7 +465,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   const adapters: AdapterSummary = {
     data: capabilities ? capabilities.server : 'memory',
-    events: 'in-process',
+    events: config.redis ? 'redis' : 'in-process',
     whatsapp: config.whatsapp.accessToken || config.whatsapp.numbers ? 'cloud-api' : 'sandbox',
     ai: config.openai ? 'openai' : 'off',
     media: config.cloudinary ? 'cloudinary' : 'links',
@@ -453,6 +477,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   ];
   const stopHooks: (() => Promise<void> | void)[] = [];
   let stopped: Promise<void> | undefined;
+  // Stop hooks run in reverse: the Redis bus (and mailer) close after every worker has stopped.
+  stopHooks.push(async () => {
+    const bus = container.resolve<EventBus>(TOKENS.EventBus);
+    if (bus instanceof RedisEventBus) await bus.close();
+    container.resolve<Mailer | undefined>(TOKENS.Mailer)?.close?.();
+  });
 
   if (sweepExpiredSessions) {
     // No TTL index on this server (FerretDB v1): sweep expired sessions hourly instead.
@@ -500,6 +530,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   if (options.workers !== false) {
     registerBackgroundWorkers(app, options.workers === true ? {} : (options.workers ?? {}));
     registerAiWorker(app);
+  }
+  if (options.workers !== false && options.operations !== false) {
+    const archive = mongo && capabilities ? scheduledArchiver(mongo, capabilities) : undefined;
+    registerOperationsWorkers(app, { ...(options.operations === true ? {} : options.operations), ...(archive ? { archive } : {}) });
   }
   return app;
 }

@@ -59,6 +59,10 @@ export const TOKENS = {
   AiAssistant: Symbol.for('crm.AiAssistant'),
   /** `AiWorker` (src/infrastructure/workers/ai-worker.ts): registered by buildApp when an assistant is configured. */
   AiWorker: Symbol.for('crm.AiWorker'),
+  /** `Mailer | undefined`: SMTP (nodemailer) when SMTP_URL is set, else none (e-mail notifications off). */
+  Mailer: Symbol.for('crm.Mailer'),
+  /** `OperationsWorkers` (src/infrastructure/operations): scheduled jobs and event reactions, registered by buildApp. */
+  OperationsWorkers: Symbol.for('crm.OperationsWorkers'),
 } as const;
 
 export type TokenName = keyof typeof TOKENS;

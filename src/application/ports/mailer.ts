@@ -8,4 +8,6 @@ export interface MailMessage {
 export interface Mailer {
   /** Sends one message; rejects when the mail server refuses it or cannot be reached. */
   send(message: MailMessage): Promise<void>;
+  /** Releases pooled connections (on shutdown). */
+  close?(): void;
 }

@@ -39,6 +39,7 @@ export interface RedisEventBusOptions {
 }
 
 type StreamEntry = [id: string, fields: string[]];
+type Waiter = { id: string; resolve: () => void };
 
 /** `1732550400000-3` → `0001732550400000-00000003`; anything else → undefined. */
 export function formatStreamId(streamId: string): string | undefined {
@@ -78,7 +79,7 @@ export class RedisEventBus implements EventBus {
   readonly #handlers = new Set<(event: PublishedEvent) => void>();
   readonly #buffer: PublishedEvent[] = [];
   /** Publishers waiting until this node has delivered their last event. */
-  #waiters: { id: string; resolve: () => void }[] = [];
+  #waiters: Waiter[] = [];
   /** Stream id of the last entry delivered (where the next XREAD starts). */
   #lastStreamId = '0-0';
   #lastDelivered = '';
@@ -232,7 +233,7 @@ export class RedisEventBus implements EventBus {
     }
     this.#lastDelivered = event.id;
     if (this.#waiters.length > 0) {
-      const still: typeof this.#waiters = [];
+      const still: Waiter[] = [];
       for (const waiter of this.#waiters) {
         if (waiter.id <= event.id) waiter.resolve();
         else still.push(waiter);
