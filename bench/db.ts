@@ -127,8 +127,14 @@ async function timeOp(name: string, samples: number, op: (i: number) => Promise<
   };
 }
 
-const progress = (label: string) => (done: number, total: number) =>
-  process.stderr.write(`\r  seeding ${label}: ${fmt(done)}/${fmt(total)}${done >= total ? '\n' : ''}`);
+/** Seeding progress on stderr: redrawn in place on a terminal, else one line when a kind is done. */
+const progress = (label: string) => (done: number, total: number) => {
+  if (process.stderr.isTTY) {
+    process.stderr.write(`\r  seeding ${label}: ${fmt(done)}/${fmt(total)}${done >= total ? '\n' : ''}`);
+  } else if (done >= total) {
+    process.stderr.write(`  seeded ${label}: ${fmt(done)}\n`);
+  }
+};
 
 // ---------------------------------------------------------------------------------------------
 // Data

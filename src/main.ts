@@ -41,8 +41,16 @@ function adapterWarnings(adapters: AdapterSummary, config: Config): string[] {
   if (adapters.data === 'memory')
     lines.push('DATA: in-memory repositories - everything is LOST on restart (set MONGODB_URI)');
   else lines.push(`DATA: ${adapters.data} (${config.mongo?.dbName})`);
-  if (config.redis) lines.push('EVENTS: REDIS_URL is set but events stay in-process (single node)');
+  if (adapters.events === 'redis')
+    lines.push(
+      `EVENTS: Redis stream ${config.redis?.prefix ?? 'crm:'}events (several nodes share live events)`,
+    );
   else lines.push('EVENTS: in-process event bus (single node; set REDIS_URL for several nodes)');
+  lines.push(
+    config.smtp
+      ? `NOTIFICATIONS: live + e-mail from ${config.smtp.from}`
+      : 'NOTIFICATIONS: live only - e-mail off (set SMTP_URL and SMTP_FROM)',
+  );
   if (adapters.whatsapp === 'sandbox')
     lines.push('WHATSAPP: sandbox gateway - messages are recorded, NOT sent (set WHATSAPP_ACCESS_TOKEN)');
   else

@@ -20,6 +20,9 @@ import { SummarizeConversation } from './ai/summarize-conversation.js';
 import { TakeOverFromAi } from './ai/take-over-from-ai.js';
 import { GetAgentPerformance } from './analytics/get-agent-performance.js';
 import { GetOverview } from './analytics/get-overview.js';
+import { AutoResolveConversations } from './automations/auto-resolve-conversations.js';
+import { HandleSurveyAnswer } from './automations/handle-survey-answer.js';
+import { SendSatisfactionSurvey } from './automations/send-satisfaction-survey.js';
 import { AddInternalNote } from './conversations/add-internal-note.js';
 import { AssignConversation } from './conversations/assign-conversation.js';
 import { AutoAssignConversation } from './conversations/auto-assign-conversation.js';
@@ -44,19 +47,16 @@ import { ListMessages } from './messages/list-messages.js';
 import { ReceiveInboundMessage } from './messages/receive-inbound-message.js';
 import { SendMessage } from './messages/send-message.js';
 import { StoreInboundMedia } from './messages/store-inbound-media.js';
-import { AutoResolveConversations } from './automations/auto-resolve-conversations.js';
-import { HandleSurveyAnswer } from './automations/handle-survey-answer.js';
-import { SendSatisfactionSurvey } from './automations/send-satisfaction-survey.js';
 import { NotifyAgent } from './notifications/notify-agent.js';
 import { NotifyOnEvent } from './notifications/notify-on-event.js';
 import type { Ports } from './ports/ports.js';
-import { RunSlaWatcher } from './sla/run-sla-watcher.js';
-import { RecomputeStatistics } from './statistics/recompute-statistics.js';
-import { UpdateResponseStatistics } from './statistics/update-response-statistics.js';
 import { EnsureDefaultSettings } from './settings/ensure-default-settings.js';
 import { GetSetting } from './settings/get-setting.js';
 import { ListSettings } from './settings/list-settings.js';
 import { UpdateSetting } from './settings/update-setting.js';
+import { RunSlaWatcher } from './sla/run-sla-watcher.js';
+import { RecomputeStatistics } from './statistics/recompute-statistics.js';
+import { UpdateResponseStatistics } from './statistics/update-response-statistics.js';
 import { AddTicketNote } from './tickets/add-ticket-note.js';
 import { AssignTicket } from './tickets/assign-ticket.js';
 import { ChangeTicketStatus } from './tickets/change-ticket-status.js';
@@ -143,8 +143,9 @@ export function buildUseCases(ports: Ports) {
       byAgent: new ListAgentActivity(ports),
     },
     analytics: {
-      overview: new GetOverview(ports),
-      agentPerformance: new GetAgentPerformance(ports),
+      // Reports read from MongoDB secondaries when there are some (`ports.reports`).
+      overview: new GetOverview({ ...ports, ...ports.reports }),
+      agentPerformance: new GetAgentPerformance({ ...ports, ...ports.reports }),
     },
     inbox: {
       follow: new FollowInbox(ports),

@@ -26,7 +26,10 @@ export interface Config {
   /** Unset: in-memory repositories (data is lost on restart). */
   mongo?: { uri: string; dbName: string };
   /** Unset: in-process event bus (single node). */
-  redis?: { url: string; /** Key prefix of the event stream (`<prefix>events`); default `crm:`. */ prefix?: string };
+  redis?: {
+    url: string /** Key prefix of the event stream (`<prefix>events`); default `crm:`. */;
+    prefix?: string;
+  };
   whatsapp: {
     appSecret?: string;
     verifyToken?: string;
@@ -119,7 +122,10 @@ const schema = z.object({
   MONGODB_URI: urlWithProtocols(['mongodb:', 'mongodb+srv:'], 'MongoDB'),
   MONGODB_DB: z.string().regex(DB_NAME, 'must be 1-63 letters, digits, "_" or "-"').optional(),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'Redis'),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1-64 letters, digits or : _ . -').optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1-64 letters, digits or : _ . -')
+    .optional(),
   WHATSAPP_APP_SECRET: optionalString,
   WHATSAPP_VERIFY_TOKEN: optionalString,
   WHATSAPP_ACCESS_TOKEN: optionalString,
@@ -171,7 +177,10 @@ const schema = z.object({
   SMTP_URL: urlWithProtocols(['smtp:', 'smtps:'], 'SMTP'),
   SMTP_FROM: z
     .string()
-    .regex(/^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'must be an e-mail address, e.g. CRM <crm@example.com>')
+    .regex(
+      /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/,
+      'must be an e-mail address, e.g. CRM <crm@example.com>',
+    )
     .optional(),
   ADMIN_EMAIL: z
     .string()
@@ -272,7 +281,9 @@ function toConfig(p: Parsed): Config {
     ...(p.MONGODB_URI
       ? { mongo: { uri: p.MONGODB_URI, dbName: p.MONGODB_DB ?? dbNameFromUri(p.MONGODB_URI) } }
       : {}),
-    ...(p.REDIS_URL ? { redis: { url: p.REDIS_URL, ...(p.REDIS_PREFIX ? { prefix: p.REDIS_PREFIX } : {}) } } : {}),
+    ...(p.REDIS_URL
+      ? { redis: { url: p.REDIS_URL, ...(p.REDIS_PREFIX ? { prefix: p.REDIS_PREFIX } : {}) } }
+      : {}),
     whatsapp: {
       appSecret: p.WHATSAPP_APP_SECRET,
       verifyToken: p.WHATSAPP_VERIFY_TOKEN,

@@ -20,7 +20,15 @@ import { Login } from '../application/auth/login.js';
 import { Logout } from '../application/auth/logout.js';
 import { SessionRevocations } from '../application/auth/session-revocations.js';
 import type { LoginThrottle } from '../application/ports/auth.js';
-import type { Clock, EventBus } from '../application/ports/gateways.js';
+import type {
+  AiAssistant,
+  Clock,
+  EventBus,
+  MediaStore,
+  WhatsAppGateway,
+} from '../application/ports/gateways.js';
+import type { Mailer } from '../application/ports/mailer.js';
+import type { Ports, ReportReaders } from '../application/ports/ports.js';
 import type {
   ActivityLogRepository,
   AgentRepository,
@@ -33,6 +41,7 @@ import type {
   SettingsRepository,
   TicketRepository,
 } from '../application/ports/repositories.js';
+import { buildUseCases, type UseCases } from '../application/use-cases.js';
 import { InMemoryLoginThrottle } from './auth/in-memory-login-throttle.js';
 import type { Config } from './config.js';
 import { Argon2PasswordHasher } from './crypto/argon2-password-hasher.js';
@@ -40,25 +49,22 @@ import { ObjectIdGenerator } from './crypto/object-id-generator.js';
 import { SystemClock } from './crypto/system-clock.js';
 import { OpaqueTokenService, RandomPasswordGenerator } from './crypto/token.js';
 import { InProcessEventBus } from './events/in-process-event-bus.js';
-import { SmtpMailer } from './mail/smtp-mailer.js';
-import { archiveOldData } from './mongo/archive/archiver.js';
-import { type OperationsOptions, registerOperationsWorkers } from './operations/operations-workers.js';
-import { RedisEventBus } from './redis/redis-event-bus.js';
-import type { Mailer } from '../application/ports/mailer.js';
 import { createLogger } from './logger.js';
+import { SmtpMailer } from './mail/smtp-mailer.js';
 import { InMemoryActivityLogRepository } from './memory/in-memory-activity-log-repository.js';
 import { InMemoryAgentRepository } from './memory/in-memory-agent-repository.js';
 import { InMemoryConversationRepository } from './memory/in-memory-conversation-repository.js';
 import { InMemoryConversationThreadRepository } from './memory/in-memory-conversation-thread-repository.js';
 import { InMemoryCustomerRepository } from './memory/in-memory-customer-repository.js';
+import { InMemoryJobLock } from './memory/in-memory-job-lock.js';
 import { InMemoryMessageRepository } from './memory/in-memory-message-repository.js';
 import { InMemorySequenceRepository } from './memory/in-memory-sequence-repository.js';
 import { InMemorySessionRepository } from './memory/in-memory-session-repository.js';
 import { InMemorySettingsRepository } from './memory/in-memory-settings-repository.js';
 import { InMemoryTicketRepository } from './memory/in-memory-ticket-repository.js';
 import { InMemoryWebhookInbox } from './memory/in-memory-webhook-inbox.js';
-import { InMemoryJobLock } from './memory/in-memory-job-lock.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { archiveOldData } from './mongo/archive/archiver.js';
 import { ensureIndexes } from './mongo/indexes.js';
 import {
   connectMongo,
@@ -67,19 +73,19 @@ import {
   type MongoConnection,
 } from './mongo/mongo-client.js';
 import { createMongoRepositories } from './mongo/mongo-repositories.js';
+import { createReportReaders } from './mongo/report-readers.js';
 import { OpenAiAssistant } from './openai/openai-assistant.js';
+import { type OperationsOptions, registerOperationsWorkers } from './operations/operations-workers.js';
+import { RedisEventBus } from './redis/redis-event-bus.js';
 import { TOKENS, type TokenName } from './tokens.js';
-import { registerAiWorker } from './workers/ai-worker.js';
-import { registerBackgroundWorkers, type WorkerOptions } from './workers/background-workers.js';
 import {
   CloudApiWhatsAppGateway,
   credentialsFromMap,
   singleNumberCredentials,
 } from './whatsapp/graph-api-client.js';
 import { SandboxWhatsAppGateway } from './whatsapp/sandbox-whatsapp-gateway.js';
-import type { Ports } from '../application/ports/ports.js';
-import type { AiAssistant, MediaStore, WhatsAppGateway } from '../application/ports/gateways.js';
-import { buildUseCases, type UseCases } from '../application/use-cases.js';
+import { registerAiWorker } from './workers/ai-worker.js';
+import { registerBackgroundWorkers, type WorkerOptions } from './workers/background-workers.js';
 
 /** The persistence part of the ports: what `createInMemoryRepositories` / `createMongoRepositories` build. */
 export type Repositories = Pick<
@@ -136,6 +142,8 @@ export interface ContainerOptions {
   mongo?: MongoConnection;
   /** Where inbound media is stored (Cloudinary); none: attachments keep their WhatsApp media id. */
   media?: MediaStore;
+  /** Repositories on MongoDB secondaries for the reports (analytics); absent without secondaries. */
+  reports?: ReportReaders;
   /** Replace any registration by token name (tests: a fixed clock, a fast hasher...). */
   overrides?: Partial<Record<TokenName, unknown>>;
 }
@@ -311,6 +319,7 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
 
   // ── agent notification e-mail: absent without SMTP_URL ─────────────────────────────────────
   singleton<Mailer | undefined>(TOKENS.Mailer, () => (config.smtp ? new SmtpMailer(config.smtp) : undefined));
+  c.register(TOKENS.ReportReaders, { useValue: options.reports });
 
   // ── use cases: every port bundled once, every use case built from it ──────────────────────
   singleton<Ports>(TOKENS.Ports, () => ({
@@ -334,6 +343,7 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
     ...(c.isRegistered(TOKENS.MediaStore) ? { media: r<MediaStore>(TOKENS.MediaStore) } : {}),
     ...optional('ai', r<AiAssistant | undefined>(TOKENS.AiAssistant)),
     ...optional('mailer', r<Mailer | undefined>(TOKENS.Mailer)),
+    ...optional('reports', r<ReportReaders | undefined>(TOKENS.ReportReaders)),
   }));
   singleton<UseCases>(TOKENS.UseCases, () => buildUseCases(r(TOKENS.Ports)));
 
@@ -455,11 +465,13 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   }
 
   const media = await createMediaStore(config);
+  const reports = mongo && capabilities ? createReportReaders(mongo, capabilities) : undefined;
   const container = createContainer(config, {
     repositories,
     logger,
     ...(mongo ? { mongo } : {}),
     ...(media ? { media } : {}),
+    ...(reports ? { reports } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
   });
 
@@ -533,7 +545,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   }
   if (options.workers !== false && options.operations !== false) {
     const archive = mongo && capabilities ? scheduledArchiver(mongo, capabilities) : undefined;
-    registerOperationsWorkers(app, { ...(options.operations === true ? {} : options.operations), ...(archive ? { archive } : {}) });
+    registerOperationsWorkers(app, {
+      ...(options.operations === true ? {} : options.operations),
+      ...(archive ? { archive } : {}),
+    });
   }
   return app;
 }

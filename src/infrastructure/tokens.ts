@@ -63,6 +63,8 @@ export const TOKENS = {
   Mailer: Symbol.for('crm.Mailer'),
   /** `OperationsWorkers` (src/infrastructure/operations): scheduled jobs and event reactions, registered by buildApp. */
   OperationsWorkers: Symbol.for('crm.OperationsWorkers'),
+  /** `ReportReaders | undefined`: repositories on MongoDB secondaries for the analytics (when there are secondaries). */
+  ReportReaders: Symbol.for('crm.ReportReaders'),
 } as const;
 
 export type TokenName = keyof typeof TOKENS;

@@ -22,13 +22,22 @@ class ManualClock implements Clock {
 
 describeJobLockContract('InMemory', async () => {
   const clock = new ManualClock();
-  return { lock: new InMemoryJobLock(clock), advance: async (ms) => clock.advance(ms), cleanup: async () => {} };
+  return {
+    lock: new InMemoryJobLock(clock),
+    advance: async (ms) => clock.advance(ms),
+    cleanup: async () => {},
+  };
 });
 
 describeJobLockContract('Mongo', async () => {
   const t = await connectTestDb();
   const capabilities = await detectCapabilities(t.db);
-  await ensureIndexes(t.db, capabilities, { warn: () => {}, info: () => {} }, { collections: [COLLECTIONS.jobLocks] });
+  await ensureIndexes(
+    t.db,
+    capabilities,
+    { warn: () => {}, info: () => {} },
+    { collections: [COLLECTIONS.jobLocks] },
+  );
   const clock = new ManualClock();
   return {
     lock: new MongoJobLock(t.db, capabilities, clock),
@@ -38,7 +47,10 @@ describeJobLockContract('Mongo', async () => {
 });
 
 describeJobLockContract('Redis', async () => {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 2 });
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    lazyConnect: false,
+    maxRetriesPerRequest: 2,
+  });
   const prefix = `crm-test:${randomBytes(6).toString('hex')}:lock:`;
   return {
     lock: new RedisJobLock(redis, prefix),

@@ -39,7 +39,10 @@ export function describeScanContract(
       const seen: string[] = [];
       let afterId: string | undefined;
       for (;;) {
-        const page = await repo.scanByStatus(['open', 'assigned', 'waiting'], { limit: 3, ...(afterId ? { afterId } : {}) });
+        const page = await repo.scanByStatus(['open', 'assigned', 'waiting'], {
+          limit: 3,
+          ...(afterId ? { afterId } : {}),
+        });
         if (page.length === 0) break;
         expect(page.length).toBeLessThanOrEqual(3);
         for (const c of page) {
@@ -57,7 +60,9 @@ export function describeScanContract(
       expect(await repo.scanByStatus(['waiting'], { limit: 0 })).toEqual([stored]);
       expect(await repo.scanByStatus(['open'], { limit: 10 })).toEqual([]);
       await expectInvalidIdRefused((bad) => repo.scanByStatus(['waiting'], { limit: 10, afterId: bad }));
-      expect(await caught(() => repo.scanByStatus(['nope' as never], { limit: 10 }))).toBeInstanceOf(ValidationError);
+      expect(await caught(() => repo.scanByStatus(['nope' as never], { limit: 10 }))).toBeInstanceOf(
+        ValidationError,
+      );
     });
   });
 
@@ -91,7 +96,9 @@ export function describeScanContract(
 
     it('refuses a malformed afterId or status', async () => {
       await expectInvalidIdRefused((bad) => repo.scanByStatus(['open'], { limit: 10, afterId: bad }));
-      expect(await caught(() => repo.scanByStatus(['nope' as never], { limit: 10 }))).toBeInstanceOf(ValidationError);
+      expect(await caught(() => repo.scanByStatus(['nope' as never], { limit: 10 }))).toBeInstanceOf(
+        ValidationError,
+      );
     });
   });
 }

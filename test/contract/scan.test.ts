@@ -20,12 +20,20 @@ const mongo =
   async () => {
     const t = await connectTestDb();
     const capabilities = await detectCapabilities(t.db);
-    await ensureIndexes(t.db, capabilities, { warn: () => {}, info: () => {} }, { collections: [collection] });
+    await ensureIndexes(
+      t.db,
+      capabilities,
+      { warn: () => {}, info: () => {} },
+      { collections: [collection] },
+    );
     return { repo: create(t.db, capabilities.atomicUpdates), cleanup: () => t.close() };
   };
 
 describeScanContract(
   'Mongo',
-  mongo(COLLECTIONS.conversations, (db, atomicUpdates) => new MongoConversationRepository(db, { atomicUpdates })),
+  mongo(
+    COLLECTIONS.conversations,
+    (db, atomicUpdates) => new MongoConversationRepository(db, { atomicUpdates }),
+  ),
   mongo(COLLECTIONS.tickets, (db, atomicUpdates) => new MongoTicketRepository(db, { atomicUpdates })),
 );

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { type Browser, chromium } from 'playwright-core';
 import { pino } from 'pino';
+import { type Browser, chromium } from 'playwright-core';
 import type { EnsureFirstAdmin } from '../../src/application/auth/ensure-first-admin.js';
 import type { UseCases } from '../../src/application/use-cases.js';
 import { testConfig } from '../../src/infrastructure/config.js';
@@ -37,7 +37,7 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM_PATH}: the browser (e2e) tests need it. ` +
-        'Install Debian\'s package with `apt-get install -y chromium` (or set CHROMIUM_PATH to a Chromium binary).',
+        "Install Debian's package with `apt-get install -y chromium` (or set CHROMIUM_PATH to a Chromium binary).",
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
@@ -62,7 +62,8 @@ export async function buildWebApp(): Promise<string> {
   } finally {
     process.env.NODE_ENV = previous;
   }
-  if (!existsSync(join(outDir, 'index.html'))) throw new Error(`the Vite build wrote no index.html in ${outDir}`);
+  if (!existsSync(join(outDir, 'index.html')))
+    throw new Error(`the Vite build wrote no index.html in ${outDir}`);
   return outDir;
 }
 

@@ -30,7 +30,12 @@ const PAGE = 200;
  * system) and published. A customer who writes again reopens it (domain behaviour).
  */
 export class AutoResolveConversations {
-  constructor(private readonly ports: Pick<Ports, 'conversations' | 'agents' | 'settings' | 'activity' | 'events' | 'ids' | 'clock'>) {}
+  constructor(
+    private readonly ports: Pick<
+      Ports,
+      'conversations' | 'agents' | 'settings' | 'activity' | 'events' | 'ids' | 'clock'
+    >,
+  ) {}
 
   async execute(): Promise<AutoResolveReport> {
     const afterHours = (await loadSettings(this.ports)).get('auto_resolve_after_hours');
@@ -53,14 +58,19 @@ export class AutoResolveConversations {
           conversation.resolve(undefined, this.ports.clock.now(), reason);
           const saved = await this.ports.conversations.update(conversation.toPrimitives());
           await applyAgentStatistics(this.ports, { type: 'resolved', agentId: before.assignedAgent });
-          await recordActivity(this.ports, SYSTEM, {}, {
-            entityType: 'conversation',
-            entityId: saved.id,
-            action: 'resolved',
-            before,
-            after: saved,
-            reason,
-          });
+          await recordActivity(
+            this.ports,
+            SYSTEM,
+            {},
+            {
+              entityType: 'conversation',
+              entityId: saved.id,
+              action: 'resolved',
+              before,
+              after: saved,
+              reason,
+            },
+          );
           await publish(this.ports, conversation.pullEvents(), {
             assignedAgent: saved.assignedAgent ?? before.assignedAgent,
             customerId: saved.customerId,

@@ -24,13 +24,18 @@ export type SurveyAnswerOutcome = 'recorded' | 'not_an_answer' | 'not_rateable';
 export class HandleSurveyAnswer {
   readonly #record: RecordSatisfaction;
 
-  constructor(private readonly ports: Pick<Ports, 'conversations' | 'customers' | 'messages' | 'activity' | 'events' | 'ids' | 'clock'>) {
+  constructor(
+    private readonly ports: Pick<
+      Ports,
+      'conversations' | 'customers' | 'messages' | 'activity' | 'events' | 'ids' | 'clock'
+    >,
+  ) {
     this.#record = new RecordSatisfaction(ports);
   }
 
   async execute(input: { messageId: Id }): Promise<{ outcome: SurveyAnswerOutcome; rating?: number }> {
     const message = await this.ports.messages.findById(input.messageId);
-    if (!message || message.direction !== 'inbound') return { outcome: 'not_an_answer' };
+    if (message?.direction !== 'inbound') return { outcome: 'not_an_answer' };
     const rating = surveyRating(message);
     if (rating === undefined) return { outcome: 'not_an_answer' };
     let conversation = await this.ports.conversations.findById(message.conversationId);
@@ -46,23 +51,34 @@ export class HandleSurveyAnswer {
       const entity = Conversation.fromPrimitives(conversation);
       entity.resolve(resolution.resolvedBy, this.ports.clock.now(), resolution.resolutionNotes);
       conversation = await this.ports.conversations.update(entity.toPrimitives());
-      await recordActivity(this.ports, SYSTEM, {}, {
-        entityType: 'conversation',
-        entityId: conversation.id,
-        action: 'updated', // a restore, not a new resolution: the statistics must not count it again
-        before,
-        after: conversation,
-        reason: 'The customer answered the satisfaction survey: back to resolved',
+      await recordActivity(
+        this.ports,
+        SYSTEM,
+        {},
+        {
+          entityType: 'conversation',
+          entityId: conversation.id,
+          action: 'updated', // a restore, not a new resolution: the statistics must not count it again
+          before,
+          after: conversation,
+          reason: 'The customer answered the satisfaction survey: back to resolved',
+        },
+      );
+      await publish(this.ports, entity.pullEvents(), {
+        assignedAgent: conversation.assignedAgent,
+        customerId: conversation.customerId,
       });
-      await publish(this.ports, entity.pullEvents(), { assignedAgent: conversation.assignedAgent, customerId: conversation.customerId });
     }
-    if (conversation.status !== 'resolved' && conversation.status !== 'closed') return { outcome: 'not_rateable', rating };
+    if (conversation.status !== 'resolved' && conversation.status !== 'closed')
+      return { outcome: 'not_rateable', rating };
     await this.#record.execute({ actor: SYSTEM, meta: {}, conversationId: conversation.id, rating });
     return { outcome: 'recorded', rating };
   }
 
   /** Who resolved the conversation last, and with which notes (its latest `resolved` audit entry). */
-  async #lastResolution(conversationId: Id): Promise<{ resolvedBy?: Id; resolutionNotes?: string } | undefined> {
+  async #lastResolution(
+    conversationId: Id,
+  ): Promise<{ resolvedBy?: Id; resolutionNotes?: string } | undefined> {
     const page = await this.ports.activity.listByEntity('conversation', conversationId, { limit: 50 });
     const entry = page.items.find((e) => e.action === 'resolved');
     if (!entry) return undefined;

@@ -7,7 +7,13 @@ import { SYSTEM } from '../shared/actor.js';
 import { loadSettings } from '../shared/settings.js';
 import { surveyListMessage, surveyTemplateMessage } from './satisfaction-survey.js';
 
-export type SurveyOutcome = 'sent_list' | 'sent_template' | 'disabled' | 'not_resolved' | 'already_rated' | 'already_sent';
+export type SurveyOutcome =
+  | 'sent_list'
+  | 'sent_template'
+  | 'disabled'
+  | 'not_resolved'
+  | 'already_rated'
+  | 'already_sent';
 
 /**
  * Asks the customer of a just-resolved conversation for a 1-5 rating, when
@@ -22,7 +28,15 @@ export class SendSatisfactionSurvey {
   constructor(
     private readonly ports: Pick<
       Ports,
-      'conversations' | 'messages' | 'tickets' | 'settings' | 'activity' | 'events' | 'ids' | 'clock' | 'jobLocks'
+      | 'conversations'
+      | 'messages'
+      | 'tickets'
+      | 'settings'
+      | 'activity'
+      | 'events'
+      | 'ids'
+      | 'clock'
+      | 'jobLocks'
     >,
   ) {
     this.#send = new SendMessage(ports);
@@ -31,7 +45,7 @@ export class SendSatisfactionSurvey {
   async execute(input: { conversationId: Id }): Promise<{ outcome: SurveyOutcome; messageId?: Id }> {
     if (!(await loadSettings(this.ports)).get('satisfaction_survey_enabled')) return { outcome: 'disabled' };
     const conversation = await this.ports.conversations.findById(input.conversationId);
-    if (!conversation || conversation.status !== 'resolved' || !conversation.resolvedAt) return { outcome: 'not_resolved' };
+    if (conversation?.status !== 'resolved' || !conversation.resolvedAt) return { outcome: 'not_resolved' };
     if (conversation.customerSatisfaction) return { outcome: 'already_rated' };
     if (!(await claimOnce(this.ports, `survey:${conversation.id}:${conversation.resolvedAt.getTime()}`))) {
       return { outcome: 'already_sent' };

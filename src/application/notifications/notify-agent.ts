@@ -42,7 +42,7 @@ export class NotifyAgent {
 
   async execute(input: NotifyAgentInput): Promise<NotifyAgentResult> {
     const agent = await this.ports.agents.findById(input.recipientAgentId);
-    if (!agent || !agent.isActive) return { delivered: false, email: 'not_wanted' };
+    if (!agent?.isActive) return { delivered: false, email: 'not_wanted' };
     await this.ports.events.publish([
       {
         type: 'notification',
@@ -55,8 +55,16 @@ export class NotifyAgent {
           body: input.body,
           ...(input.conversationId ? { conversationId: input.conversationId } : {}),
           ...(input.customerId ? { customerId: input.customerId } : {}),
-          ...(input.ticket ? { ticketId: input.ticket.id, ...(input.ticket.number ? { ticketNumber: input.ticket.number } : {}) } : {}),
-          channels: { push: agent.preferences.notifications.push, sound: agent.preferences.notifications.sound },
+          ...(input.ticket
+            ? {
+                ticketId: input.ticket.id,
+                ...(input.ticket.number ? { ticketNumber: input.ticket.number } : {}),
+              }
+            : {}),
+          channels: {
+            push: agent.preferences.notifications.push,
+            sound: agent.preferences.notifications.sound,
+          },
         },
       },
     ]);
@@ -71,7 +79,11 @@ export class NotifyAgent {
       });
       return { delivered: true, email: 'sent' };
     } catch (error) {
-      return { delivered: true, email: 'failed', emailError: error instanceof Error ? error.message : String(error) };
+      return {
+        delivered: true,
+        email: 'failed',
+        emailError: error instanceof Error ? error.message : String(error),
+      };
     }
   }
 }

@@ -2,7 +2,12 @@ import type { DomainEvent } from '../../domain/shared/events.js';
 import type { Id } from '../../domain/shared/ids.js';
 import { claimOnce } from '../operations/claim-once.js';
 import type { Ports } from '../ports/ports.js';
-import { type NotificationKind, NotifyAgent, type NotifyAgentInput, type NotifyAgentResult } from './notify-agent.js';
+import {
+  type NotificationKind,
+  NotifyAgent,
+  type NotifyAgentInput,
+  type NotifyAgentResult,
+} from './notify-agent.js';
 
 /** The event types that may notify someone (the workers subscribe the notifier to these). */
 export const NOTIFYING_EVENTS = new Set([
@@ -32,18 +37,39 @@ export function notificationsFor(event: DomainEvent): NotifyAgentInput[] {
   const conversationId = str(p.conversationId);
   const customerId = str(p.customerId);
   const isTicket = event.type.startsWith('ticket.') || p.subject === 'ticket';
-  const ticket = isTicket && str(p.id) ? { id: str(p.id)!, ...(str(p.ticketId) ? { number: str(p.ticketId)! } : {}) } : undefined;
+  const ticket =
+    isTicket && str(p.id)
+      ? { id: str(p.id)!, ...(str(p.ticketId) ? { number: str(p.ticketId)! } : {}) }
+      : undefined;
   const about = ticket ? `Ticket ${ticket.number ?? ticket.id}` : 'A conversation';
-  const base = { ...(conversationId ? { conversationId } : {}), ...(customerId ? { customerId } : {}), ...(ticket ? { ticket } : {}) };
-  const to = (recipientAgentId: Id | undefined, kind: NotificationKind, title: string, body: string): NotifyAgentInput[] =>
-    recipientAgentId ? [{ recipientAgentId, kind, title, body, ...base }] : [];
+  const base = {
+    ...(conversationId ? { conversationId } : {}),
+    ...(customerId ? { customerId } : {}),
+    ...(ticket ? { ticket } : {}),
+  };
+  const to = (
+    recipientAgentId: Id | undefined,
+    kind: NotificationKind,
+    title: string,
+    body: string,
+  ): NotifyAgentInput[] => (recipientAgentId ? [{ recipientAgentId, kind, title, body, ...base }] : []);
 
   switch (event.type) {
     case 'conversation.assigned':
       if (assigned && str(p.assignedBy) === assigned) return [];
-      return to(assigned, 'assignment', 'New conversation assigned to you', 'A conversation was assigned to you.');
+      return to(
+        assigned,
+        'assignment',
+        'New conversation assigned to you',
+        'A conversation was assigned to you.',
+      );
     case 'conversation.transferred':
-      return to(assigned, 'transfer', 'Conversation transferred to you', 'A conversation was transferred to you.');
+      return to(
+        assigned,
+        'transfer',
+        'Conversation transferred to you',
+        'A conversation was transferred to you.',
+      );
     case 'ticket.updated': {
       const changes = Array.isArray(p.changes) ? p.changes : [];
       if (!changes.includes('assignedAgent') || (assigned && str(p.by) === assigned)) return [];
@@ -52,27 +78,47 @@ export function notificationsFor(event: DomainEvent): NotifyAgentInput[] {
     case 'ticket.escalated':
     case 'conversation.updated': {
       const escalatedTo = str(p.escalatedTo);
-      if (event.type === 'conversation.updated' && !(p.changes as { escalated?: unknown } | undefined)?.escalated) return [];
+      if (
+        event.type === 'conversation.updated' &&
+        !(p.changes as { escalated?: unknown } | undefined)?.escalated
+      )
+        return [];
       if (!escalatedTo) return [];
       const reason = str(p.reason);
       const body = `${about} was escalated to you${reason ? `: ${reason}` : '.'}`;
       return [
         ...to(escalatedTo, 'escalation', `${about} escalated to you`, body),
         ...(assigned && assigned !== escalatedTo
-          ? to(assigned, 'escalation', `${about} was escalated`, `${about} you handle was escalated to a supervisor${reason ? `: ${reason}` : '.'}`)
+          ? to(
+              assigned,
+              'escalation',
+              `${about} was escalated`,
+              `${about} you handle was escalated to a supervisor${reason ? `: ${reason}` : '.'}`,
+            )
           : []),
       ];
     }
     case 'sla.warning':
-      return to(assigned, 'sla_warning', `SLA warning: ${about.toLowerCase()} needs you`, str(p.message) ?? `${about} is close to its SLA target.`);
+      return to(
+        assigned,
+        'sla_warning',
+        `SLA warning: ${about.toLowerCase()} needs you`,
+        str(p.message) ?? `${about} is close to its SLA target.`,
+      );
     case 'window.closing':
-      return to(assigned, 'window_closing', 'WhatsApp window closing: the customer is waiting', str(p.message) ?? 'Answer before the 24-hour window closes.');
+      return to(
+        assigned,
+        'window_closing',
+        'WhatsApp window closing: the customer is waiting',
+        str(p.message) ?? 'Answer before the 24-hour window closes.',
+      );
     case 'window.closed':
       return to(
         assigned,
         'window_closed',
         'WhatsApp window closed: use a template',
-        str(p.message) ?? 'The 24-hour window closed with the customer unanswered: only an approved template can reach them.',
+        str(p.message) ??
+          'The 24-hour window closed with the customer unanswered: only an approved template can reach them.',
       );
     default:
       return [];
@@ -87,7 +133,9 @@ export function notificationsFor(event: DomainEvent): NotifyAgentInput[] {
 export class NotifyOnEvent {
   readonly #notify: NotifyAgent;
 
-  constructor(private readonly ports: Pick<Ports, 'agents' | 'events' | 'clock' | 'mailer' | 'jobLocks' | 'ids'>) {
+  constructor(
+    private readonly ports: Pick<Ports, 'agents' | 'events' | 'clock' | 'mailer' | 'jobLocks' | 'ids'>,
+  ) {
     this.#notify = new NotifyAgent(ports);
   }
 

@@ -12,6 +12,8 @@ import type { Page, PageRequest } from './pagination.js';
  * the live record wins, so merging live and archived lists never shows one item twice.
  */
 export interface ArchiveReader {
+  /** One archived conversation (to authorize reading its archived messages); null when not archived. */
+  findArchivedConversation(conversationId: Id): Promise<ConversationPrimitives | null>;
   /** Every archived conversation of the customer, newest first (createdAt desc, id desc). */
   listArchivedConversationsByCustomer(customerId: Id): Promise<ConversationPrimitives[]>;
   /**

@@ -1,4 +1,14 @@
-import type { AiAssistant, Clock, EventBus, IdGenerator, MediaStore, PasswordHasher, WhatsAppGateway } from './gateways.js';
+import type {
+  AiAssistant,
+  Clock,
+  EventBus,
+  IdGenerator,
+  MediaStore,
+  PasswordHasher,
+  WhatsAppGateway,
+} from './gateways.js';
+import type { JobLock } from './job-lock.js';
+import type { Mailer } from './mailer.js';
 import type {
   ActivityLogRepository,
   AgentRepository,
@@ -11,8 +21,6 @@ import type {
   SettingsRepository,
   TicketRepository,
 } from './repositories.js';
-import type { JobLock } from './job-lock.js';
-import type { Mailer } from './mailer.js';
 import type { WebhookInbox } from './webhook-inbox.js';
 
 /**
@@ -44,4 +52,12 @@ export interface Ports {
   ai?: AiAssistant;
   /** Agent notification e-mail; absent without SMTP_URL (e-mail off). */
   mailer?: Mailer;
+  /**
+   * Where reports (analytics) read: the same repositories on MongoDB secondaries (read preference
+   * `secondaryPreferred`) when the deployment has some; absent: reports read like everything else.
+   */
+  reports?: ReportReaders;
 }
+
+/** The read side of the repositories the reports use. */
+export type ReportReaders = Pick<Ports, 'conversations' | 'tickets' | 'customers' | 'agents'>;

@@ -23,7 +23,10 @@
  * (domain: evaluateSla / findSlaBreaches).
  */
 import { Conversation } from '../../domain/conversation/conversation.js';
-import type { ConversationPrimitives, ConversationStatus } from '../../domain/conversation/conversation.types.js';
+import type {
+  ConversationPrimitives,
+  ConversationStatus,
+} from '../../domain/conversation/conversation.types.js';
 import { windowClosesAt } from '../../domain/conversation/service-window.js';
 import type { CustomerSegment } from '../../domain/customer/customer.types.js';
 import type { SettingsSnapshot } from '../../domain/settings/settings-snapshot.js';
@@ -56,7 +59,12 @@ export const WINDOW_WARNING_MINUTES = 60;
 export const FAILED_DELIVERIES_TO_ESCALATE = 2;
 
 export const RUNNING_CONVERSATION_STATUSES: ConversationStatus[] = ['open', 'assigned', 'waiting'];
-export const RUNNING_TICKET_STATUSES: TicketStatus[] = ['open', 'in_progress', 'waiting_customer', 'waiting_internal'];
+export const RUNNING_TICKET_STATUSES: TicketStatus[] = [
+  'open',
+  'in_progress',
+  'waiting_customer',
+  'waiting_internal',
+];
 
 const PAGE = 200;
 
@@ -78,11 +86,21 @@ export interface SlaWatcherReport {
 
 type WatcherPorts = Pick<
   Ports,
-  'conversations' | 'tickets' | 'customers' | 'agents' | 'settings' | 'activity' | 'events' | 'ids' | 'clock' | 'jobLocks'
+  | 'conversations'
+  | 'tickets'
+  | 'customers'
+  | 'agents'
+  | 'settings'
+  | 'activity'
+  | 'events'
+  | 'ids'
+  | 'clock'
+  | 'jobLocks'
 >;
 
 const minutes = (ms: number): number => Math.round(ms / 6_000) / 10;
-const clockLabel = (clock: SlaAlert['clock']): string => (clock === 'firstResponse' ? 'first response' : 'resolution');
+const clockLabel = (clock: SlaAlert['clock']): string =>
+  clock === 'firstResponse' ? 'first response' : 'resolution';
 
 export class RunSlaWatcher {
   readonly #escalateTicket: EscalateTicket;
@@ -174,10 +192,17 @@ export class RunSlaWatcher {
   ): Promise<void> {
     const now = this.ports.clock.now();
     if (conversation.awaitingResponseSince) {
+      await this.#watchWindow(conversation, now, report);
       if (!segments.has(conversation.customerId)) {
-        segments.set(conversation.customerId, (await this.ports.customers.findById(conversation.customerId))?.segment);
+        segments.set(
+          conversation.customerId,
+          (await this.ports.customers.findById(conversation.customerId))?.segment,
+        );
       }
-      const subject = conversationSlaSubject(conversation, slaLevelForSegment(segments.get(conversation.customerId)));
+      const subject = conversationSlaSubject(
+        conversation,
+        slaLevelForSegment(segments.get(conversation.customerId)),
+      );
       for (const alert of findSlaBreaches([subject], now, config)) {
         if (alert.state === 'warning') {
           await this.#warn('conversation', conversation, alert, report);
@@ -187,7 +212,6 @@ export class RunSlaWatcher {
           if (await this.#escalateConversation(conversation, reason, settings, report)) return;
         }
       }
-      await this.#watchWindow(conversation, now, report);
     }
     const failed = conversation.failedDeliveries ?? 0;
     if (failed >= FAILED_DELIVERIES_TO_ESCALATE && !conversation.escalated) {
@@ -196,7 +220,11 @@ export class RunSlaWatcher {
     }
   }
 
-  async #watchWindow(conversation: ConversationPrimitives, now: Date, report: SlaWatcherReport): Promise<void> {
+  async #watchWindow(
+    conversation: ConversationPrimitives,
+    now: Date,
+    report: SlaWatcherReport,
+  ): Promise<void> {
     const closesAt = windowClosesAt(conversation.lastCustomerMessage);
     if (!closesAt || !conversation.lastCustomerMessage) return;
     const left = closesAt.getTime() - now.getTime();
@@ -247,26 +275,40 @@ export class RunSlaWatcher {
   ): Promise<boolean> {
     const holder = record.assignedAgent ? await this.ports.agents.findById(record.assignedAgent) : null;
     const target = chooseEscalationTarget(
-      holder ? { id: holder.id, ...(holder.supervisorId ? { supervisorId: holder.supervisorId } : {}) } : undefined,
+      holder
+        ? { id: holder.id, ...(holder.supervisorId ? { supervisorId: holder.supervisorId } : {}) }
+        : undefined,
       await this.ports.agents.listSupervisors(),
     );
     if (!target) {
-      report.problems.push({ subject: 'conversation', id: record.id, error: `no active supervisor or admin to escalate to (${reason})` });
+      report.problems.push({
+        subject: 'conversation',
+        id: record.id,
+        error: `no active supervisor or admin to escalate to (${reason})`,
+      });
       return false;
     }
     const conversation = Conversation.fromPrimitives(record);
     conversation.markEscalated(target.id, this.ports.clock.now());
     const saved = await this.ports.conversations.update(conversation.toPrimitives()); // ConcurrencyError: another node
     report.escalations += 1;
-    await recordActivity(this.ports, SYSTEM, {}, {
-      entityType: 'conversation',
-      entityId: saved.id,
-      action: 'escalated',
-      before: record,
-      after: saved,
-      reason,
+    await recordActivity(
+      this.ports,
+      SYSTEM,
+      {},
+      {
+        entityType: 'conversation',
+        entityId: saved.id,
+        action: 'escalated',
+        before: record,
+        after: saved,
+        reason,
+      },
+    );
+    await publish(this.ports, conversation.pullEvents(), {
+      assignedAgent: saved.assignedAgent,
+      customerId: saved.customerId,
     });
-    await publish(this.ports, conversation.pullEvents(), { assignedAgent: saved.assignedAgent, customerId: saved.customerId });
 
     if (settings.get('escalation_reassign') && saved.assignedAgent !== target.id) {
       const input = { actor: SYSTEM, meta: {}, conversationId: saved.id };
@@ -275,7 +317,11 @@ export class RunSlaWatcher {
         else if (saved.status !== 'resolved') await this.#assign.execute({ ...input, agentId: target.id });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        report.problems.push({ subject: 'conversation', id: saved.id, error: `escalated but not reassigned: ${error.message}` });
+        report.problems.push({
+          subject: 'conversation',
+          id: saved.id,
+          error: `escalated but not reassigned: ${error.message}`,
+        });
       }
     }
     return true;
@@ -332,7 +378,9 @@ export class RunSlaWatcher {
           minutesLeft: alert.minutesLeft,
           customerId: entity.customerId,
           assignedAgent: entity.assignedAgent,
-          ...(ticket ? { id: ticket.id, ticketId: ticket.ticketId, conversationId: ticket.conversationId } : { conversationId: entity.id }),
+          ...(ticket
+            ? { id: ticket.id, ticketId: ticket.ticketId, conversationId: ticket.conversationId }
+            : { conversationId: entity.id }),
           message: `${subject === 'ticket' ? `Ticket ${ticket!.ticketId}` : 'Conversation'}: ${clockLabel(alert.clock)} due in ${alert.minutesLeft} business minutes`,
         },
       },

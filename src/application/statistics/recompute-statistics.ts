@@ -102,7 +102,13 @@ export class RecomputeStatistics {
     const agent = (id: Id) => {
       let t = agents.get(id);
       if (!t) {
-        t = { totalConversations: 0, resolvedConversations: 0, currentActiveConversations: 0, responseSum: 0, responseCount: 0 };
+        t = {
+          totalConversations: 0,
+          resolvedConversations: 0,
+          currentActiveConversations: 0,
+          responseSum: 0,
+          responseCount: 0,
+        };
         agents.set(id, t);
       }
       return t;
@@ -110,14 +116,25 @@ export class RecomputeStatistics {
     const customer = (id: Id) => {
       let t = customers.get(id);
       if (!t) {
-        t = { totalConversations: 0, totalMessages: 0, totalTickets: 0, responseSum: 0, responseCount: 0, ratingSum: 0, ratingCount: 0 };
+        t = {
+          totalConversations: 0,
+          totalMessages: 0,
+          totalTickets: 0,
+          responseSum: 0,
+          responseCount: 0,
+          ratingSum: 0,
+          ratingCount: 0,
+        };
         customers.set(id, t);
       }
       return t;
     };
 
     for (let afterId: Id | undefined; ; ) {
-      const page = await this.ports.conversations.scanByStatus([...CONVERSATION_STATUSES], { limit: PAGE, ...(afterId ? { afterId } : {}) });
+      const page = await this.ports.conversations.scanByStatus([...CONVERSATION_STATUSES], {
+        limit: PAGE,
+        ...(afterId ? { afterId } : {}),
+      });
       for (const c of page) {
         report.conversations += 1;
         const cust = customer(c.customerId);
@@ -126,7 +143,8 @@ export class RecomputeStatistics {
           cust.ratingSum += c.customerSatisfaction.rating;
           cust.ratingCount += 1;
         }
-        if (c.assignedAgent && SLOT_HOLDING_STATUSES.includes(c.status)) agent(c.assignedAgent).currentActiveConversations += 1;
+        if (c.assignedAgent && SLOT_HOLDING_STATUSES.includes(c.status))
+          agent(c.assignedAgent).currentActiveConversations += 1;
         await this.#countAssignments(c.id, agent);
         const messages = await this.#messagesOf(c.id);
         report.messages += messages.length;
@@ -146,7 +164,10 @@ export class RecomputeStatistics {
     }
 
     for (let afterId: Id | undefined; ; ) {
-      const page = await this.ports.tickets.scanByStatus([...TICKET_STATUSES], { limit: PAGE, ...(afterId ? { afterId } : {}) });
+      const page = await this.ports.tickets.scanByStatus([...TICKET_STATUSES], {
+        limit: PAGE,
+        ...(afterId ? { afterId } : {}),
+      });
       for (const t of page) {
         report.tickets += 1;
         const cust = customer(t.customerId);
@@ -164,7 +185,13 @@ export class RecomputeStatistics {
       const page = await this.ports.agents.list({}, { limit: PAGE, ...(cursor ? { cursor } : {}) });
       for (const a of page.items) {
         report.agents += 1;
-        const t = agents.get(a.id) ?? { totalConversations: 0, resolvedConversations: 0, currentActiveConversations: 0, responseSum: 0, responseCount: 0 };
+        const t = agents.get(a.id) ?? {
+          totalConversations: 0,
+          resolvedConversations: 0,
+          currentActiveConversations: 0,
+          responseSum: 0,
+          responseCount: 0,
+        };
         const recomputed: AgentStatistics = {
           totalConversations: t.totalConversations,
           resolvedConversations: t.resolvedConversations,
@@ -191,14 +218,24 @@ export class RecomputeStatistics {
       const stored = await this.ports.customers.findById(id);
       if (!stored) continue;
       report.customers += 1;
-      const t = customers.get(id) ?? { totalConversations: 0, totalMessages: 0, totalTickets: 0, responseSum: 0, responseCount: 0, ratingSum: 0, ratingCount: 0 };
+      const t = customers.get(id) ?? {
+        totalConversations: 0,
+        totalMessages: 0,
+        totalTickets: 0,
+        responseSum: 0,
+        responseCount: 0,
+        ratingSum: 0,
+        ratingCount: 0,
+      };
       const recomputed: Partial<CustomerStatistics> = {
         totalConversations: t.totalConversations,
         totalMessages: t.totalMessages,
         totalTickets: t.totalTickets,
         averageResponseTime: t.responseCount > 0 ? t.responseSum / t.responseCount : 0,
         responseCount: t.responseCount,
-        ...(t.ratingCount > 0 ? { satisfactionScore: t.ratingSum / t.ratingCount, satisfactionCount: t.ratingCount } : {}),
+        ...(t.ratingCount > 0
+          ? { satisfactionScore: t.ratingSum / t.ratingCount, satisfactionCount: t.ratingCount }
+          : {}),
       };
       const storedStats: Record<string, number | undefined> = { ...stored.statistics };
       if (t.ratingCount === 0) {
@@ -253,11 +290,17 @@ export class RecomputeStatistics {
   /** `assigned` / `transferred` entries count for the agent who got the conversation; `resolved` for the one who held it. */
   async #countAssignments(conversationId: Id, agent: (id: Id) => AgentTotals): Promise<void> {
     for (let cursor: string | undefined; ; ) {
-      const page = await this.ports.activity.listByEntity('conversation', conversationId, { limit: PAGE, ...(cursor ? { cursor } : {}) });
+      const page = await this.ports.activity.listByEntity('conversation', conversationId, {
+        limit: PAGE,
+        ...(cursor ? { cursor } : {}),
+      });
       for (const entry of page.items) {
         const after = entry.details.after as { assignedAgent?: unknown } | undefined;
         const before = entry.details.before as { assignedAgent?: unknown } | undefined;
-        if ((entry.action === 'assigned' || entry.action === 'transferred') && typeof after?.assignedAgent === 'string') {
+        if (
+          (entry.action === 'assigned' || entry.action === 'transferred') &&
+          typeof after?.assignedAgent === 'string'
+        ) {
           agent(after.assignedAgent).totalConversations += 1;
         } else if (entry.action === 'resolved' && typeof before?.assignedAgent === 'string') {
           agent(before.assignedAgent).resolvedConversations += 1;
@@ -271,7 +314,10 @@ export class RecomputeStatistics {
   async #messagesOf(conversationId: Id): Promise<MessagePrimitives[]> {
     const all: MessagePrimitives[] = [];
     for (let cursor: string | undefined; ; ) {
-      const page = await this.ports.messages.listByConversation(conversationId, { limit: PAGE, ...(cursor ? { cursor } : {}) });
+      const page = await this.ports.messages.listByConversation(conversationId, {
+        limit: PAGE,
+        ...(cursor ? { cursor } : {}),
+      });
       all.push(...page.items);
       if (!page.nextCursor) break;
       cursor = page.nextCursor;

@@ -19,7 +19,8 @@ export interface MeasuredResponse {
 
 type MessageLike = Pick<MessagePrimitives, 'id' | 'direction' | 'sender' | 'type' | 'timestamp' | 'agentId'>;
 
-const minutesBetween = (from: Date, to: Date): number => Math.max(0, (to.getTime() - from.getTime()) / 60_000);
+const minutesBetween = (from: Date, to: Date): number =>
+  Math.max(0, (to.getTime() - from.getTime()) / 60_000);
 
 /** Every response in `messages` (any order; sorted here by timestamp, then id). */
 export function measureResponses(messages: readonly MessageLike[]): MeasuredResponse[] {
@@ -33,7 +34,11 @@ export function measureResponses(messages: readonly MessageLike[]): MeasuredResp
     if (m.direction === 'inbound') {
       if (m.type === 'reaction') continue;
       if (businessWaitingSince) {
-        out.push({ messageId: m.id, minutes: minutesBetween(businessWaitingSince, m.timestamp), by: 'customer' });
+        out.push({
+          messageId: m.id,
+          minutes: minutesBetween(businessWaitingSince, m.timestamp),
+          by: 'customer',
+        });
         businessWaitingSince = undefined;
       }
       customerWaitingSince ??= m.timestamp;
@@ -54,6 +59,10 @@ export function measureResponses(messages: readonly MessageLike[]): MeasuredResp
 }
 
 /** A running average with one more value. */
-export function addToAverage(average: number, count: number, value: number): { average: number; count: number } {
+export function addToAverage(
+  average: number,
+  count: number,
+  value: number,
+): { average: number; count: number } {
   return { average: (average * count + value) / (count + 1), count: count + 1 };
 }

@@ -17,7 +17,9 @@ export type ResponseStatisticsOutcome = 'agent' | 'customer' | 'none' | 'already
  * nodes.
  */
 export class UpdateResponseStatistics {
-  constructor(private readonly ports: Pick<Ports, 'messages' | 'agents' | 'customers' | 'jobLocks' | 'ids'>) {}
+  constructor(
+    private readonly ports: Pick<Ports, 'messages' | 'agents' | 'customers' | 'jobLocks' | 'ids'>,
+  ) {}
 
   async execute(input: { messageId: Id }): Promise<{ outcome: ResponseStatisticsOutcome; minutes?: number }> {
     const message = await this.ports.messages.findById(input.messageId);
@@ -33,8 +35,15 @@ export class UpdateResponseStatistics {
     if (response.by === 'agent' && response.agentId) {
       const agent = await this.ports.agents.findById(response.agentId);
       if (!agent) return { outcome: 'none' };
-      const next = addToAverage(agent.statistics.averageResponseTime, agent.statistics.responseCount ?? 0, response.minutes);
-      await this.ports.agents.setStatistics(agent.id, { averageResponseTime: next.average, responseCount: next.count });
+      const next = addToAverage(
+        agent.statistics.averageResponseTime,
+        agent.statistics.responseCount ?? 0,
+        response.minutes,
+      );
+      await this.ports.agents.setStatistics(agent.id, {
+        averageResponseTime: next.average,
+        responseCount: next.count,
+      });
       return { outcome: 'agent', minutes: response.minutes };
     }
     if (response.by === 'customer') {
@@ -42,7 +51,10 @@ export class UpdateResponseStatistics {
       if (!customer) return { outcome: 'none' };
       const s = customer.statistics;
       const next = addToAverage(s.averageResponseTime, s.responseCount ?? 0, response.minutes);
-      await this.ports.customers.setStatistics(customer.id, { averageResponseTime: next.average, responseCount: next.count });
+      await this.ports.customers.setStatistics(customer.id, {
+        averageResponseTime: next.average,
+        responseCount: next.count,
+      });
       return { outcome: 'customer', minutes: response.minutes };
     }
     return { outcome: 'none' };

@@ -1,8 +1,10 @@
 import { retryBackoffMs } from '../../domain/message/message.js';
+import type { SystemSettingPrimitives } from '../../domain/settings/settings.types.js';
 import { ConcurrencyError, DomainError } from '../../domain/shared/errors.js';
 import { ApplyMessageStatus } from '../messages/apply-message-status.js';
 import { ReceiveInboundMessage } from '../messages/receive-inbound-message.js';
 import type { Ports } from '../ports/ports.js';
+import type { SettingsRepository } from '../ports/repositories.js';
 import type { InboxRecord } from '../ports/webhook-inbox.js';
 
 /** The job lock that makes one worker at a time (across nodes) process the inbox. */
@@ -63,31 +65,29 @@ type Outcome =
  * domain refusal (the event can never be stored) or MAX_INBOX_ATTEMPTS failures leave the record
  * dead in the inbox, never silently lost.
  */
+type InboxPorts = Pick<
+  Ports,
+  | 'webhookInbox'
+  | 'jobLocks'
+  | 'customers'
+  | 'conversations'
+  | 'messages'
+  | 'tickets'
+  | 'agents'
+  | 'settings'
+  | 'activity'
+  | 'events'
+  | 'ids'
+  | 'clock'
+>;
+
 export class ProcessWebhookInbox {
-  readonly #receive: ReceiveInboundMessage;
-  readonly #applyStatus: ApplyMessageStatus;
   readonly #concurrency: number;
 
   constructor(
-    private readonly ports: Pick<
-      Ports,
-      | 'webhookInbox'
-      | 'jobLocks'
-      | 'customers'
-      | 'conversations'
-      | 'messages'
-      | 'tickets'
-      | 'agents'
-      | 'settings'
-      | 'activity'
-      | 'events'
-      | 'ids'
-      | 'clock'
-    >,
+    private readonly ports: InboxPorts,
     options: { concurrency?: number } = {},
   ) {
-    this.#receive = new ReceiveInboundMessage(ports);
-    this.#applyStatus = new ApplyMessageStatus(ports);
     this.#concurrency = Math.max(1, options.concurrency ?? DEFAULT_INBOX_CONCURRENCY);
   }
 
@@ -102,10 +102,15 @@ export class ProcessWebhookInbox {
       failures: [],
     };
     // Another node holds the inbox: it processes, this one stands by (and takes over if it dies).
-    if (!(await this.ports.jobLocks.tryAcquire(WEBHOOK_INBOX_JOB, input.worker, INBOX_LEASE_MS))) return report;
+    if (!(await this.ports.jobLocks.tryAcquire(WEBHOOK_INBOX_JOB, input.worker, INBOX_LEASE_MS)))
+      return report;
     const records = await this.ports.webhookInbox.due(this.ports.clock.now(), input.limit ?? 100);
     report.claimed = records.length;
     if (records.length === 0) return report;
+
+    // The settings are read once per batch (not two or three times per message): a change of
+    // settings applies from the next batch on.
+    const batch = batchUseCases({ ...this.ports, settings: settingsReadOnce(this.ports.settings) });
 
     const done: string[] = [];
     const later: Promise<void>[] = [];
@@ -117,7 +122,7 @@ export class ProcessWebhookInbox {
     }
     await runLimited([...groups.values()], this.#concurrency, async (group) => {
       for (const record of group) {
-        const outcome = await this.#process(record);
+        const outcome = await this.#process(record, batch);
         if (outcome.done) {
           done.push(record.key);
           continue;
@@ -152,15 +157,18 @@ export class ProcessWebhookInbox {
     return this.ports.jobLocks.release(WEBHOOK_INBOX_JOB, worker);
   }
 
-  async #process(record: InboxRecord): Promise<Outcome> {
+  async #process(
+    record: InboxRecord,
+    use: { receive: ReceiveInboundMessage; applyStatus: ApplyMessageStatus },
+  ): Promise<Outcome> {
     const attempts = record.attempts + 1;
     const event = record.event;
     try {
       if (event.kind === 'message') {
-        await this.#receive.execute(event.message);
+        await use.receive.execute(event.message);
         return { done: true };
       }
-      const outcome = await this.#applyStatus.execute(event.status);
+      const outcome = await use.applyStatus.execute(event.status);
       if (outcome !== 'unknown_message') return { done: true };
       const now = this.ports.clock.now();
       const lastError = `no message with WhatsApp id ${event.status.whatsappMessageId} yet`;
@@ -200,6 +208,24 @@ export class ProcessWebhookInbox {
       };
     }
   }
+}
+
+function batchUseCases(ports: InboxPorts) {
+  return { receive: new ReceiveInboundMessage(ports), applyStatus: new ApplyMessageStatus(ports) };
+}
+
+/** The settings repository with `getAll` read from the store once, then served as the same array. */
+function settingsReadOnce(settings: SettingsRepository): SettingsRepository {
+  let all: Promise<SystemSettingPrimitives[]> | undefined;
+  return {
+    get: (key) => settings.get(key),
+    getAll: () => {
+      all ??= settings.getAll();
+      return all;
+    },
+    put: (setting) => settings.put(setting),
+    insertIfAbsent: (setting) => settings.insertIfAbsent(setting),
+  };
 }
 
 function describe(error: unknown): string {

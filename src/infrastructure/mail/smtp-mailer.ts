@@ -4,7 +4,7 @@
  * that the server refuses, or that cannot reach it within the timeouts, rejects.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { MailMessage, Mailer } from '../../application/ports/mailer.js';
+import type { Mailer, MailMessage } from '../../application/ports/mailer.js';
 
 export interface SmtpMailerOptions {
   url: string;

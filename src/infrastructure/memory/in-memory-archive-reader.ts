@@ -34,6 +34,14 @@ export class InMemoryArchiveReader implements ArchiveReader {
     this.#messages.set(message.id, copy(message));
   }
 
+  async findArchivedConversation(conversationId: Id): Promise<ConversationPrimitives | null> {
+    checkId(conversationId);
+    const archived = this.#conversations.get(conversationId);
+    if (!archived) return null;
+    if (this.live.conversations && (await this.live.conversations.findById(conversationId))) return null;
+    return copy(archived);
+  }
+
   async listArchivedConversationsByCustomer(customerId: Id): Promise<ConversationPrimitives[]> {
     checkId(customerId);
     const matching = [...this.#conversations.values()]

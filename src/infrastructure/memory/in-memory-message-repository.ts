@@ -7,14 +7,24 @@ import { checkId, copy, mergeFields, ms, oldestFirst, pageByKeyset } from './mem
 
 type StatusFields = Parameters<MessageRepository['advanceStatus']>[3];
 
+const scopeOf = (m: Pick<MessagePrimitives, 'agentId' | 'idempotencyKey'>): string | undefined =>
+  m.agentId !== undefined && m.idempotencyKey !== undefined
+    ? `${m.agentId}\u0000${m.idempotencyKey}`
+    : undefined;
+
 export class InMemoryMessageRepository implements MessageRepository {
   readonly #messages = new Map<Id, MessagePrimitives>();
+  // Indexes, like the MongoDB adapter's: lookups by WhatsApp id and idempotency key, and a
+  // conversation's messages, without scanning every message.
+  readonly #byWhatsappId = new Map<string, Id>();
+  readonly #byScope = new Map<string, Id>();
+  readonly #byConversation = new Map<Id, Set<Id>>();
 
   async insert(message: MessagePrimitives): Promise<void> {
     checkId(message.id);
     if (this.#messages.has(message.id)) throw new DuplicateError('message', 'id');
     this.#assertUniqueKeysFree(message);
-    this.#messages.set(message.id, copy(message));
+    this.#store(copy(message));
   }
 
   async findById(id: Id): Promise<MessagePrimitives | null> {
@@ -24,24 +34,21 @@ export class InMemoryMessageRepository implements MessageRepository {
   }
 
   async findByWhatsappId(whatsappMessageId: string): Promise<MessagePrimitives | null> {
-    for (const message of this.#messages.values()) {
-      if (message.whatsappMessageId === whatsappMessageId) return copy(message);
-    }
-    return null;
+    const id = this.#byWhatsappId.get(whatsappMessageId);
+    const message = id === undefined ? undefined : this.#messages.get(id);
+    return message ? copy(message) : null;
   }
 
   async findByIdempotencyKey(agentId: Id, key: string): Promise<MessagePrimitives | null> {
     checkId(agentId);
-    for (const message of this.#messages.values()) {
-      if (message.agentId === agentId && message.idempotencyKey === key) return copy(message);
-    }
-    return null;
+    const id = this.#byScope.get(scopeOf({ agentId, idempotencyKey: key })!);
+    const message = id === undefined ? undefined : this.#messages.get(id);
+    return message ? copy(message) : null;
   }
 
   async listByConversation(conversationId: Id, page: PageRequest): Promise<Page<MessagePrimitives>> {
     checkId(conversationId);
-    const matching = [...this.#messages.values()].filter((m) => m.conversationId === conversationId);
-    return pageByKeyset(matching, (m) => ms(m.timestamp), page);
+    return pageByKeyset(this.#ofConversation(conversationId), (m) => ms(m.timestamp), page);
   }
 
   async patch(id: Id, fields: Partial<Omit<MessagePrimitives, 'id'>>): Promise<MessagePrimitives | null> {
@@ -108,21 +115,15 @@ export class InMemoryMessageRepository implements MessageRepository {
 
   async countByConversation(conversationId: Id): Promise<number> {
     checkId(conversationId);
-    let count = 0;
-    for (const message of this.#messages.values()) if (message.conversationId === conversationId) count += 1;
-    return count;
+    return this.#byConversation.get(conversationId)?.size ?? 0;
   }
 
   async deleteByConversation(conversationId: Id): Promise<number> {
     checkId(conversationId);
-    let count = 0;
-    for (const [id, message] of this.#messages) {
-      if (message.conversationId === conversationId) {
-        this.#messages.delete(id);
-        count += 1;
-      }
-    }
-    return count;
+    const messages = this.#ofConversation(conversationId);
+    for (const message of messages) this.#unindex(message);
+    for (const message of messages) this.#messages.delete(message.id);
+    return messages.length;
   }
 
   /** Applies `fields` to a copy first so a duplicate key leaves the stored message untouched. */
@@ -130,24 +131,47 @@ export class InMemoryMessageRepository implements MessageRepository {
     const next = copy(stored);
     mergeFields(next, fields);
     this.#assertUniqueKeysFree(next);
-    this.#messages.set(next.id, next);
+    this.#unindex(stored);
+    this.#store(next);
     return copy(next);
   }
 
-  #assertUniqueKeysFree(message: MessagePrimitives): void {
-    for (const other of this.#messages.values()) {
-      if (other.id === message.id) continue;
-      if (message.whatsappMessageId !== undefined && other.whatsappMessageId === message.whatsappMessageId) {
-        throw new DuplicateError('message', 'whatsappMessageId');
-      }
-      if (
-        message.agentId !== undefined &&
-        message.idempotencyKey !== undefined &&
-        other.agentId === message.agentId &&
-        other.idempotencyKey === message.idempotencyKey
-      ) {
-        throw new DuplicateError('message', 'idempotencyKey');
-      }
+  #store(message: MessagePrimitives): void {
+    this.#messages.set(message.id, message);
+    if (message.whatsappMessageId !== undefined)
+      this.#byWhatsappId.set(message.whatsappMessageId, message.id);
+    const scope = scopeOf(message);
+    if (scope !== undefined) this.#byScope.set(scope, message.id);
+    let ids = this.#byConversation.get(message.conversationId);
+    if (!ids) {
+      ids = new Set();
+      this.#byConversation.set(message.conversationId, ids);
     }
+    ids.add(message.id);
+  }
+
+  #unindex(message: MessagePrimitives): void {
+    if (message.whatsappMessageId !== undefined) this.#byWhatsappId.delete(message.whatsappMessageId);
+    const scope = scopeOf(message);
+    if (scope !== undefined) this.#byScope.delete(scope);
+    const ids = this.#byConversation.get(message.conversationId);
+    ids?.delete(message.id);
+    if (ids?.size === 0) this.#byConversation.delete(message.conversationId);
+  }
+
+  #ofConversation(conversationId: Id): MessagePrimitives[] {
+    const ids = this.#byConversation.get(conversationId);
+    return ids ? [...ids].map((id) => this.#messages.get(id)!) : [];
+  }
+
+  #assertUniqueKeysFree(message: MessagePrimitives): void {
+    const sameWamid =
+      message.whatsappMessageId === undefined ? undefined : this.#byWhatsappId.get(message.whatsappMessageId);
+    if (sameWamid !== undefined && sameWamid !== message.id)
+      throw new DuplicateError('message', 'whatsappMessageId');
+    const scope = scopeOf(message);
+    const sameScope = scope === undefined ? undefined : this.#byScope.get(scope);
+    if (sameScope !== undefined && sameScope !== message.id)
+      throw new DuplicateError('message', 'idempotencyKey');
   }
 }

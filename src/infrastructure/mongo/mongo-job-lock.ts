@@ -70,9 +70,14 @@ export class MongoJobLock implements JobLock {
     }
     // One by one under each lock's write lock: a bulk delete could remove a lock renewed meanwhile.
     let purged = 0;
-    for (const expired of await this.locks.find({ expiresAt: { $lte: now } }).limit(10_000).toArray()) {
+    for (const expired of await this.locks
+      .find({ expiresAt: { $lte: now } })
+      .limit(10_000)
+      .toArray()) {
       const filter = { _id: expired._id, holder: expired.holder, expiresAt: expired.expiresAt };
-      const result = await this.guard.tryExclusive(COLLECTIONS.jobLocks, expired._id, () => this.locks.deleteOne(filter));
+      const result = await this.guard.tryExclusive(COLLECTIONS.jobLocks, expired._id, () =>
+        this.locks.deleteOne(filter),
+      );
       if (result.ran) purged += result.value.deletedCount;
     }
     return purged;

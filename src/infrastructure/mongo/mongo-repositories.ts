@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { JobLock } from '../../application/ports/job-lock.js';
 import type {
   ActivityLogRepository,
   AgentRepository,
@@ -10,7 +11,6 @@ import type {
   SettingsRepository,
   TicketRepository,
 } from '../../application/ports/repositories.js';
-import type { JobLock } from '../../application/ports/job-lock.js';
 import type { WebhookInbox } from '../../application/ports/webhook-inbox.js';
 import type { IndexLogger } from './indexes.js';
 import { MongoActivityLogRepository } from './mongo-activity-log-repository.js';

@@ -66,7 +66,8 @@ export class JobScheduler {
     const job = this.#jobs.get(name);
     if (!job) throw new Error(`unknown job ${name}`);
     const leaseMs = job.leaseMs ?? Math.max(2 * job.intervalMs, 30_000);
-    if (!(await this.deps.locks.tryAcquire(job.name, this.deps.nodeId, leaseMs))) return { job: name, ran: false };
+    if (!(await this.deps.locks.tryAcquire(job.name, this.deps.nodeId, leaseMs)))
+      return { job: name, ran: false };
     const result = await job.run();
     this.runs.set(name, (this.runs.get(name) ?? 0) + 1);
     this.deps.log.debug?.({ job: name, result }, 'scheduled job ran');
@@ -82,9 +83,9 @@ export class JobScheduler {
     await Promise.all([...this.#workers.values()].map((w) => w.stop()));
     await Promise.all(
       [...this.#jobs.keys()].map((name) =>
-        this.deps.locks.release(name, this.deps.nodeId).catch((err: unknown) =>
-          this.deps.log.error({ err, job: name }, 'could not release a job lock'),
-        ),
+        this.deps.locks
+          .release(name, this.deps.nodeId)
+          .catch((err: unknown) => this.deps.log.error({ err, job: name }, 'could not release a job lock')),
       ),
     );
   }

@@ -16,14 +16,15 @@
  * Reactions run one after another off the publishing path (a queue), so a slow mail server never
  * holds up a request.
  */
-import { hostname } from 'node:os';
+
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { NOTIFYING_EVENTS } from '../../application/notifications/notify-on-event.js';
 import { claimOnce } from '../../application/operations/claim-once.js';
 import type { EventBus, PublishedEvent } from '../../application/ports/gateways.js';
 import type { Ports } from '../../application/ports/ports.js';
 import { loadSettings } from '../../application/shared/settings.js';
 import type { UseCases } from '../../application/use-cases.js';
-import { NOTIFYING_EVENTS } from '../../application/notifications/notify-on-event.js';
 import type { ArchiveSchedule } from '../../domain/settings/setting-definitions.js';
 import type { App } from '../container.js';
 import { TOKENS } from '../tokens.js';
@@ -65,7 +66,11 @@ export function archiveDue(schedule: ArchiveSchedule, now: Date): boolean {
 export async function runScheduledArchive(
   ports: Pick<Ports, 'settings' | 'clock' | 'jobLocks' | 'ids'>,
   archive: ((cutoff: Date) => Promise<unknown>) | undefined,
-): Promise<{ outcome: 'disabled' | 'not_due' | 'done_today' | 'unavailable' | 'archived'; cutoff?: Date; result?: unknown }> {
+): Promise<{
+  outcome: 'disabled' | 'not_due' | 'done_today' | 'unavailable' | 'archived';
+  cutoff?: Date;
+  result?: unknown;
+}> {
   const schedule = (await loadSettings(ports)).get('archive_schedule');
   const now = ports.clock.now();
   if (!schedule.enabled) return { outcome: 'disabled' };
@@ -84,9 +89,7 @@ export class EventReactions {
   #pending = 0;
   #unsubscribe: (() => void) | undefined;
 
-  constructor(
-    private readonly deps: { events: EventBus; useCases: UseCases; log: Logger },
-  ) {}
+  constructor(private readonly deps: { events: EventBus; useCases: UseCases; log: Logger }) {}
 
   start(): void {
     if (this.#unsubscribe) return;
@@ -108,8 +111,13 @@ export class EventReactions {
     const { operations, statistics } = this.deps.useCases;
     const p = event.payload as Record<string, unknown>;
     const messageId = typeof p.messageId === 'string' ? p.messageId : undefined;
-    if (NOTIFYING_EVENTS.has(event.type)) this.#enqueue(event, 'notify', () => operations.notifyOnEvent.execute(event));
-    if (event.type === 'conversation.status_changed' && p.to === 'resolved' && typeof p.conversationId === 'string') {
+    if (NOTIFYING_EVENTS.has(event.type))
+      this.#enqueue(event, 'notify', () => operations.notifyOnEvent.execute(event));
+    if (
+      event.type === 'conversation.status_changed' &&
+      p.to === 'resolved' &&
+      typeof p.conversationId === 'string'
+    ) {
       const conversationId = p.conversationId;
       this.#enqueue(event, 'survey', () => operations.sendSatisfactionSurvey.execute({ conversationId }));
     }
@@ -130,7 +138,11 @@ export class EventReactions {
       .then(run)
       .then(
         (result) => this.deps.log.debug?.({ reaction, eventId: event.id, result }, 'event reaction done'),
-        (err: unknown) => this.deps.log.error({ err, reaction, eventType: event.type, eventId: event.id }, 'event reaction failed'),
+        (err: unknown) =>
+          this.deps.log.error(
+            { err, reaction, eventType: event.type, eventId: event.id },
+            'event reaction failed',
+          ),
       )
       .finally(() => {
         this.#pending -= 1;
@@ -146,7 +158,8 @@ export function registerOperationsWorkers(app: App, options: OperationsOptions =
   const useCases = container.resolve<UseCases>(TOKENS.UseCases);
   const nodeId = options.nodeId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
 
-  if (!ports.mailer) log.info({}, 'e-mail notifications are off (SMTP_URL is not set): agents get live notifications only');
+  if (!ports.mailer)
+    log.info({}, 'e-mail notifications are off (SMTP_URL is not set): agents get live notifications only');
 
   const jobs: ScheduledJob[] = [
     {
@@ -170,8 +183,10 @@ export function registerOperationsWorkers(app: App, options: OperationsOptions =
       leaseMs: 2 * 3_600_000,
       run: async () => {
         const result = await runScheduledArchive(ports, options.archive);
-        if (result.outcome === 'archived') log.info({ cutoff: result.cutoff, result: result.result }, 'scheduled archive done');
-        if (result.outcome === 'unavailable') log.warn({}, 'archive_schedule is enabled but the data is not in MongoDB: nothing archived');
+        if (result.outcome === 'archived')
+          log.info({ cutoff: result.cutoff, result: result.result }, 'scheduled archive done');
+        if (result.outcome === 'unavailable')
+          log.warn({}, 'archive_schedule is enabled but the data is not in MongoDB: nothing archived');
         return result;
       },
     },

@@ -164,7 +164,13 @@ export class RedisEventBus implements EventBus {
   }
 
   async #start(): Promise<void> {
-    const tail = (await this.#writer.xrevrange(this.#stream, '+', '-', 'COUNT', this.#capacity)) as StreamEntry[];
+    const tail = (await this.#writer.xrevrange(
+      this.#stream,
+      '+',
+      '-',
+      'COUNT',
+      this.#capacity,
+    )) as StreamEntry[];
     for (const entry of tail.reverse()) this.#remember(entry);
     if (tail.length > 0) this.#lastStreamId = tail.at(-1)![0];
     else this.#lastStreamId = (await this.#lastEntryId()) ?? '0-0';

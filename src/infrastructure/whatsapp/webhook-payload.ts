@@ -77,6 +77,23 @@ const interactiveSchema = z.looseObject({
     .optional(),
 });
 
+// Per-type payloads, built once (building a zod schema per message costs more than parsing with it).
+const textSchema = z.looseObject({ body: z.string() });
+const sharedContactsSchema = z.array(sharedContactSchema).min(1);
+const buttonSchema = z.looseObject({ text: z.string().optional(), payload: z.string().optional() });
+const reactionSchema = z.looseObject({ message_id: z.string().min(1), emoji: z.string().optional() });
+const orderSchema = z.looseObject({
+  text: z.string().optional(),
+  product_items: z.array(z.unknown()).optional(),
+});
+const systemSchema = z.looseObject({
+  body: z.string().optional(),
+  type: z.string().optional(),
+  wa_id: z.string().optional(),
+  new_wa_id: z.string().optional(),
+});
+const unsupportedSchema = z.looseObject({ type: z.string().optional() });
+
 const contextSchema = z.looseObject({
   from: z.string().optional(),
   id: z.string().optional(),
@@ -442,7 +459,7 @@ function mapByType(m: ParsedMessage): Mapped {
   const type = m.type;
 
   if (type === 'text') {
-    const text = z.looseObject({ body: z.string() }).safeParse(raw.text);
+    const text = textSchema.safeParse(raw.text);
     if (text.success) return { type: 'text', rawType: type, content: text.data.body };
     return unsupported(type);
   }
@@ -471,7 +488,7 @@ function mapByType(m: ParsedMessage): Mapped {
   }
 
   if (type === 'contacts') {
-    const list = z.array(sharedContactSchema).min(1).safeParse(raw.contacts);
+    const list = sharedContactsSchema.safeParse(raw.contacts);
     if (!list.success) return unsupported(type);
     const contacts = list.data.map((c) => {
       const phones = (c.phones ?? []).map((p) => p.phone ?? p.wa_id).filter((p): p is string => !!p);
@@ -513,9 +530,7 @@ function mapByType(m: ParsedMessage): Mapped {
   }
 
   if (type === 'button') {
-    const parsed = z
-      .looseObject({ text: z.string().optional(), payload: z.string().optional() })
-      .safeParse(raw.button);
+    const parsed = buttonSchema.safeParse(raw.button);
     if (!parsed.success) return unsupported(type);
     const button: NonNullable<InboundMessageEvent['button']> = { text: parsed.data.text ?? '' };
     if (parsed.data.payload !== undefined) button.payload = parsed.data.payload;
@@ -523,9 +538,7 @@ function mapByType(m: ParsedMessage): Mapped {
   }
 
   if (type === 'reaction') {
-    const parsed = z
-      .looseObject({ message_id: z.string().min(1), emoji: z.string().optional() })
-      .safeParse(raw.reaction);
+    const parsed = reactionSchema.safeParse(raw.reaction);
     if (!parsed.success) return unsupported(type);
     const emoji = parsed.data.emoji ?? '';
     return {
@@ -537,9 +550,7 @@ function mapByType(m: ParsedMessage): Mapped {
   }
 
   if (type === 'order') {
-    const parsed = z
-      .looseObject({ text: z.string().optional(), product_items: z.array(z.unknown()).optional() })
-      .safeParse(raw.order);
+    const parsed = orderSchema.safeParse(raw.order);
     const items = parsed.success ? (parsed.data.product_items?.length ?? 0) : 0;
     const text = parsed.success ? parsed.data.text : undefined;
     const summary = `🛒 order: ${items} item${items === 1 ? '' : 's'}${text ? ` — ${text}` : ''}`;
@@ -547,14 +558,7 @@ function mapByType(m: ParsedMessage): Mapped {
   }
 
   if (type === 'system') {
-    const parsed = z
-      .looseObject({
-        body: z.string().optional(),
-        type: z.string().optional(),
-        wa_id: z.string().optional(),
-        new_wa_id: z.string().optional(),
-      })
-      .safeParse(raw.system);
+    const parsed = systemSchema.safeParse(raw.system);
     const system: NonNullable<InboundMessageEvent['system']> = {};
     if (parsed.success) {
       if (parsed.data.type !== undefined) system.type = parsed.data.type;
@@ -566,7 +570,7 @@ function mapByType(m: ParsedMessage): Mapped {
   }
 
   if (type === 'unsupported') {
-    const parsed = z.looseObject({ type: z.string().optional() }).safeParse(raw.unsupported);
+    const parsed = unsupportedSchema.safeParse(raw.unsupported);
     const detail = parsed.success ? parsed.data.type : undefined;
     return {
       type: 'unsupported',

@@ -1,10 +1,12 @@
 /**
  * The agent inbox (src/interfaces/web, built by `npm run build:web` into dist/web) served at `/`:
- * its files as they are (hashed assets cached for a year), and every other GET that is not an API
- * path answered with index.html, so the app's own router handles deep links (`/c/<id>`).
+ * its files as they are (hashed assets cached for a year), and every other GET from a browser (one
+ * that accepts text/html) that is not an API path answered with index.html, so the app's own router
+ * handles deep links (`/c/<id>`).
  *
  * API paths (/trpc, /webhooks, /healthz, /readyz, /metrics) are never answered here: an unknown one
- * stays the server's JSON 404, and a missing file (`/assets/x.js`) is a 404 too, never index.html.
+ * stays the server's JSON 404, and so does any unknown path for a non-browser client; a missing file
+ * (`/assets/x.js`) is a 404 too, never index.html.
  * Without a build, `/` says how to make one (503) instead of failing the whole server.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -52,7 +54,9 @@ export function webAppRoutes(options: WebAppOptions = {}): FastifyPluginAsync {
   return async (fastify) => {
     const root = options.root ?? defaultWebRoot();
     if (!root || !existsSync(join(root, 'index.html'))) {
-      fastify.log.warn('web app not built (no dist/web/index.html): run `npm run build:web` to serve the inbox at /');
+      fastify.log.warn(
+        'web app not built (no dist/web/index.html): run `npm run build:web` to serve the inbox at /',
+      );
       fastify.get('/', async (_request, reply) =>
         reply
           .code(503)
@@ -89,11 +93,17 @@ export function webAppRoutes(options: WebAppOptions = {}): FastifyPluginAsync {
           .header('x-content-type-options', 'nosniff')
           .sendFile(relative, rootDir, hashed ? { maxAge: '365d', immutable: true } : { maxAge: 0 });
       }
-      // A missing file is a 404; any other path is a screen of the app.
-      if (/\.[A-Za-z0-9]{1,8}$/.test(relative)) return reply.callNotFound();
+      // A missing file is a 404. Any other path is a screen of the app for a browser (it asks for
+      // HTML); other clients keep the JSON 404 of an unknown route.
+      if (/\.[A-Za-z0-9]{1,8}$/.test(relative) || !acceptsHtml(request.headers.accept)) return reply.callNotFound();
       return sendIndex(reply);
     });
   };
+}
+
+/** A browser navigating asks for `text/html` explicitly; `fetch` and API clients send `*/*` or JSON. */
+export function acceptsHtml(accept: string | undefined): boolean {
+  return typeof accept === 'string' && /(^|,)\s*text\/html\b/i.test(accept);
 }
 
 function isFile(path: string): boolean {

@@ -242,24 +242,30 @@ describe('archive', () => {
 
   it('leaves live a conversation changed between copy and delete; the reader shows the live one only', async () => {
     const s = await seed(t.db);
-    const target = s.oldClosed[1]!; // in the first batch
     const reader = new MongoArchiveReader(t.db);
+    let target: Id | undefined;
 
     const result = await archive({
       hooks: {
         afterCopy: async (info) => {
           if (info.kind !== 'conversations' || info.batch !== 1) return;
-          const current = await repos.conversations.findById(target.id);
+          // Reopened by an agent after it was copied, before its original is deleted.
+          target = info.ids.find((id) =>
+            s.oldClosed.some((c) => c.id === id && c.customerId === s.customerId),
+          );
+          const current = await repos.conversations.findById(target!);
           await repos.conversations.update({ ...current!, status: 'open', closedAt: undefined });
         },
       },
     });
 
-    expect(result.conversations).toMatchObject({ eligible: 12, archived: 11, changed: 1 });
-    expect((await repos.conversations.findById(target.id))?.status).toBe('open');
+    expect(result.conversations).toEqual({ eligible: 12, copied: 12, archived: 11, changed: 1 });
+    expect((await repos.conversations.findById(target!))?.status).toBe('open');
+    expect(await t.db.collection(COLLECTIONS.conversationsArchive).countDocuments()).toBe(12); // a stale copy
     const archived = await reader.listArchivedConversationsByCustomer(s.customerId);
-    expect(archived.map((c) => c.id)).not.toContain(target.id);
+    expect(archived.map((c) => c.id)).not.toContain(target);
     expect(archived).toHaveLength(8);
+    expect(await reader.findArchivedConversation(target!)).toBeNull();
   });
 });
 
@@ -270,6 +276,8 @@ interface ReaderFixture {
   reader: ArchiveReader;
   customerId: Id;
   conversations: ConversationPrimitives[];
+  /** A conversation that was archived and is live again. */
+  liveAgainId: Id;
   /** The archived messages of `conversationId`, as stored. */
   messages: MessagePrimitives[];
   conversationId: Id;
@@ -285,6 +293,14 @@ function describeArchiveReader(name: string, make: () => Promise<ReaderFixture>)
       );
       expect(listed).toEqual(expected);
       expect(await f.reader.listArchivedConversationsByCustomer(newId())).toEqual([]);
+    });
+
+    it('finds one archived conversation by id, and not one that is live again or unknown', async () => {
+      const f = await make();
+      const first = f.conversations[0]!;
+      expect(await f.reader.findArchivedConversation(first.id)).toEqual(first);
+      expect(await f.reader.findArchivedConversation(f.liveAgainId)).toBeNull();
+      expect(await f.reader.findArchivedConversation(newId())).toBeNull();
     });
 
     it('pages through a conversation’s archived messages, newest first, by keyset cursor', async () => {
@@ -318,10 +334,14 @@ describeArchiveReader('MongoDB, after a real archive run', async () => {
   const s = await seed(t.db);
   await archive();
   const conversationId = s.oldClosed[0]!.id;
+  // One archived conversation is live again (as if restored): the reader must not return it.
+  const liveAgain = s.oldClosed[8]!;
+  await repos.conversations.insert({ ...liveAgain, status: 'open', closedAt: undefined });
   return {
     reader: new MongoArchiveReader(t.db),
     customerId: s.customerId,
-    conversations: s.oldClosed.filter((c) => c.customerId === s.customerId),
+    conversations: s.oldClosed.filter((c) => c.customerId === s.customerId && c.id !== liveAgain.id),
+    liveAgainId: liveAgain.id,
     conversationId,
     messages: s.oldMessages.filter((m) => m.conversationId === conversationId),
   };
@@ -353,5 +373,5 @@ describeArchiveReader('in memory', async () => {
   reader.archiveConversation({ ...reopened, status: 'closed', closedAt: daysAgo(400) });
   await live.conversations.insert(reopened);
   reader.archiveMessage(messageRecord({ conversationId: newId(), customerId, timestamp: daysAgo(600) }));
-  return { reader, customerId, conversations, conversationId, messages };
+  return { reader, customerId, conversations, liveAgainId: reopened.id, conversationId, messages };
 });

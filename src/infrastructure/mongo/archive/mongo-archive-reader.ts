@@ -27,6 +27,13 @@ export class MongoArchiveReader implements ArchiveReader {
     this.messagesArchive = db.collection(COLLECTIONS.messagesArchive);
   }
 
+  async findArchivedConversation(conversationId: Id): Promise<ConversationPrimitives | null> {
+    const _id = toObjectId('conversationId', conversationId);
+    const doc = await this.conversationsArchive.findOne({ _id });
+    if (!doc || (await this.conversations.countDocuments({ _id }, { limit: 1 })) > 0) return null;
+    return conversationFromDocument(doc);
+  }
+
   async listArchivedConversationsByCustomer(customerId: Id): Promise<ConversationPrimitives[]> {
     const docs = await this.conversationsArchive
       .find({ customerId: toObjectId('customerId', customerId) })

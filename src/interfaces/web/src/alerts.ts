@@ -7,7 +7,9 @@ let context: AudioContext | undefined;
 
 function audio(): AudioContext | undefined {
   if (context) return context;
-  const Ctor = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+  const Ctor =
+    window.AudioContext ??
+    (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
   if (!Ctor) return undefined;
   context = new Ctor();
   return context;
@@ -25,10 +27,14 @@ export function installAudioUnlock(): void {
   window.addEventListener('keydown', unlock);
 }
 
-/** A short two-tone beep (~0.25 s). */
+let lastBeep = 0;
+
+/** A short two-tone beep (~0.25 s); a burst of alerts rings once a second at most. */
 export function beep(): void {
   const ctx = audio();
   if (!ctx) return;
+  if (Date.now() - lastBeep < 1_000) return;
+  lastBeep = Date.now();
   if (ctx.state === 'suspended') void ctx.resume();
   const start = ctx.currentTime;
   const gain = ctx.createGain();

@@ -38,6 +38,8 @@ export function App() {
     setToken(null);
   }, []);
 
+  // A new cache for every session: nothing of the previous agent's data survives a logout.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the token is the reason to rebuild
   const queryClient = useMemo(() => {
     const onError = (error: unknown) => {
       if (isUnauthorized(error)) logout();
@@ -52,8 +54,6 @@ export function App() {
         },
       },
     });
-    // a new cache for every session
-    // biome-ignore lint/correctness/useExhaustiveDependencies: token is the reason to rebuild
   }, [token, logout]);
 
   const connection = useMemo(
@@ -286,9 +286,24 @@ function Header() {
 
   const nav: { href: string; text: string; active: boolean; show: boolean }[] = [
     { href: '/', text: t('nav.inbox'), active: route.name === 'inbox', show: can('read:conversations') },
-    { href: '/tickets', text: t('nav.tickets'), active: route.name === 'tickets', show: can('manage:tickets') },
-    { href: '/admin/agents', text: t('nav.agents'), active: route.name === 'agents', show: can('manage:agents') },
-    { href: '/admin/settings', text: t('nav.settings'), active: route.name === 'settings', show: can('system:admin') },
+    {
+      href: '/tickets',
+      text: t('nav.tickets'),
+      active: route.name === 'tickets',
+      show: can('manage:tickets'),
+    },
+    {
+      href: '/admin/agents',
+      text: t('nav.agents'),
+      active: route.name === 'agents',
+      show: can('manage:agents'),
+    },
+    {
+      href: '/admin/settings',
+      text: t('nav.settings'),
+      active: route.name === 'settings',
+      show: can('system:admin'),
+    },
   ];
 
   const notifications = me.preferences.notifications;
@@ -302,13 +317,21 @@ function Header() {
         {nav
           .filter((n) => n.show)
           .map((n) => (
-            <Link key={n.href} href={n.href} aria-current={n.active ? 'page' : undefined} className="nav-link">
+            <Link
+              key={n.href}
+              href={n.href}
+              aria-current={n.active ? 'page' : undefined}
+              className="nav-link"
+            >
               {n.text}
             </Link>
           ))}
       </nav>
       <div className="header-tools">
-        <span className={`live live-${live}`} title={live === 'open' ? t('header.live') : t('header.offline')}>
+        <span
+          className={`live live-${live}`}
+          title={live === 'open' ? t('header.live') : t('header.offline')}
+        >
           <span className="live-dot" aria-hidden="true" />
           <span className="live-text">{live === 'open' ? t('header.live') : t('header.offline')}</span>
         </span>
@@ -349,7 +372,9 @@ function Header() {
                 id={ids.sound}
                 type="checkbox"
                 checked={notifications.sound}
-                onChange={(e) => prefs.mutate({ preferences: { notifications: { sound: e.target.checked } } })}
+                onChange={(e) =>
+                  prefs.mutate({ preferences: { notifications: { sound: e.target.checked } } })
+                }
               />
               <label htmlFor={ids.sound}>{t('header.sound')}</label>
             </div>

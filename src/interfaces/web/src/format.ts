@@ -27,7 +27,9 @@ export function formatWhen(value: DateLike, lang: Lang, now = new Date()): strin
 
 export function formatDateTime(value: DateLike, lang: Lang): string {
   const d = toDate(value);
-  return d ? new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeStyle: 'short' }).format(d) : '';
+  return d
+    ? new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeStyle: 'short' }).format(d)
+    : '';
 }
 
 export function formatDate(value: DateLike, lang: Lang): string {
@@ -61,7 +63,9 @@ export function timeOf(value: DateLike): number {
   return toDate(value)?.getTime() ?? 0;
 }
 
-export function customerName(c: { firstName?: string; lastName?: string; phoneNumber?: string } | undefined): string {
+export function customerName(
+  c: { firstName?: string; lastName?: string; phoneNumber?: string } | undefined,
+): string {
   if (!c) return '…';
   const name = [c.firstName, c.lastName].filter(Boolean).join(' ').trim();
   return name || c.phoneNumber || '…';
@@ -72,7 +76,10 @@ export function personName(a: { firstName: string; lastName: string } | undefine
 }
 
 export function initials(name: string): string {
-  const parts = name.replace(/[^\p{L}\p{N} ]/gu, '').split(/\s+/).filter(Boolean);
+  const parts = name
+    .replace(/[^\p{L}\p{N} ]/gu, '')
+    .split(/\s+/)
+    .filter(Boolean);
   return ((parts[0]?.[0] ?? '') + (parts[1]?.[0] ?? '')).toUpperCase() || '#';
 }
 

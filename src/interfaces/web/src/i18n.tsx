@@ -569,9 +569,7 @@ export type Translate = (key: MessageKey, vars?: Record<string, string | number>
 export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
   const template = DICTIONARIES[lang][key] ?? es[key] ?? key;
   if (!vars) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
 /** An enum value's label (`convStatus`, `open` → "Abierta"); the raw value if there is none. */

@@ -27,7 +27,11 @@ export function useLiveInbox(): void {
   const latest = useRef({ me, t, toast });
   latest.current = { me, t, toast };
 
-  const alertFor = async (customerId: string | undefined, text: (name: string) => string, conversationId?: string) => {
+  const alertFor = async (
+    customerId: string | undefined,
+    text: (name: string) => string,
+    conversationId?: string,
+  ) => {
     const { me: agent, t: tr, toast: push } = latest.current;
     let name = tr('alert.customer');
     if (customerId) {
@@ -70,7 +74,8 @@ export function useLiveInbox(): void {
     }
     if (type.startsWith('ticket.')) {
       void queryClient.invalidateQueries({ queryKey: trpc.tickets.pathKey() });
-      if (customerId) void queryClient.invalidateQueries({ queryKey: trpc.customers.get.queryKey({ customerId }) });
+      if (customerId)
+        void queryClient.invalidateQueries({ queryKey: trpc.customers.get.queryKey({ customerId }) });
     }
     if (type === 'customer.updated' && customerId) {
       void queryClient.invalidateQueries({ queryKey: trpc.customers.get.queryKey({ customerId }) });

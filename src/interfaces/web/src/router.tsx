@@ -17,7 +17,8 @@ export function parseRoute(pathname: string): Route {
   const [first, second] = parts;
   if (parts.length === 0) return { name: 'inbox' };
   if (first === 'c' && second && parts.length === 2) return { name: 'inbox', conversationId: second };
-  if (first === 'tickets' && parts.length <= 2) return second ? { name: 'tickets', ticketId: second } : { name: 'tickets' };
+  if (first === 'tickets' && parts.length <= 2)
+    return second ? { name: 'tickets', ticketId: second } : { name: 'tickets' };
   if (first === 'customers' && second && parts.length === 2) return { name: 'customer', customerId: second };
   if (first === 'admin' && second === 'agents') return { name: 'agents' };
   if (first === 'admin' && second === 'settings') return { name: 'settings' };
@@ -54,7 +55,14 @@ export function useRoute(): Route {
 export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
   const handle = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    ) {
       return;
     }
     event.preventDefault();

@@ -29,7 +29,10 @@ const scale = (d: number) =>
   Object.fromEntries(
     Object.entries(STANDARD).map(([p, t]) => [
       p,
-      { firstResponse: Math.max(1, Math.round(t.firstResponse / d)), resolution: Math.max(1, Math.round(t.resolution / d)) },
+      {
+        firstResponse: Math.max(1, Math.round(t.firstResponse / d)),
+        resolution: Math.max(1, Math.round(t.resolution / d)),
+      },
     ]),
   ) as Record<Priority, { firstResponse: number; resolution: number }>;
 
@@ -54,7 +57,8 @@ export function conversationSla(
 ): SlaBadge | undefined {
   if (!c.awaitingResponseSince || c.status === 'resolved' || c.status === 'closed') return undefined;
   const level: Level = segment === 'vip' ? 'vip' : 'standard';
-  const target = config.targets[level]?.[c.priority as Priority]?.firstResponse ?? STANDARD.medium.firstResponse;
+  const target =
+    config.targets[level]?.[c.priority as Priority]?.firstResponse ?? STANDARD.medium.firstResponse;
   const minutesLeft = target - minutesBetween(c.awaitingResponseSince, now);
   const state = minutesLeft < 0 ? 'breached' : minutesLeft <= config.warningLeadMinutes ? 'warning' : 'ok';
   return { state, minutesLeft, targetMinutes: target };

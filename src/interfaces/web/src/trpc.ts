@@ -61,7 +61,9 @@ export function connect(token: string | undefined, callbacks: ConnectionCallback
     ...(callbacks.onClose ? { onClose: () => callbacks.onClose?.() } : {}),
   });
   const client = createTRPCClient<AppRouter>({
-    links: [splitLink({ condition: (op) => op.type === 'subscription', true: wsLink({ client: ws }), false: http })],
+    links: [
+      splitLink({ condition: (op) => op.type === 'subscription', true: wsLink({ client: ws }), false: http }),
+    ],
   });
   return {
     client,
@@ -82,7 +84,8 @@ export function domainCode(error: unknown): string | undefined {
 
 export function isUnauthorized(error: unknown): boolean {
   return (
-    error instanceof TRPCClientError && (error.data as { code?: unknown } | undefined)?.code === 'UNAUTHORIZED'
+    error instanceof TRPCClientError &&
+    (error.data as { code?: unknown } | undefined)?.code === 'UNAUTHORIZED'
   );
 }
 

@@ -119,7 +119,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const next = useRef(1);
   const push = useCallback((text: string, tone: Toast['tone'] = 'info') => {
     const id = next.current++;
-    setToasts((list) => [...list.slice(-3), { id, text, tone }]);
+    // The same alert again (a burst of messages from one customer) replaces the earlier one.
+    setToasts((list) => [...list.filter((x) => x.text !== text).slice(-2), { id, text, tone }]);
     setTimeout(() => setToasts((list) => list.filter((x) => x.id !== id)), 7_000);
   }, []);
   const value = useMemo(() => push, [push]);

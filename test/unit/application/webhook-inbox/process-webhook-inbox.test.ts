@@ -84,7 +84,7 @@ describe('ProcessWebhookInbox', () => {
     expect(await ports.messages.countByConversation(stored!.conversationId)).toBe(1);
   });
 
-  it('another worker gets nothing while one holds the inbox's job lock', async () => {
+  it('another worker gets nothing while one holds the inbox job lock', async () => {
     await accept.execute([message('wamid.a1', ALICE, 'x')]);
     await ports.jobLocks.tryAcquire(WEBHOOK_INBOX_JOB, 'w1', 30_000);
 

@@ -14,7 +14,10 @@ const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'
 type Hours = Record<(typeof DAYS)[number], DayHours>;
 const LEVELS = ['standard', 'priority', 'vip'] as const;
 const PRIORITIES = ['urgent', 'high', 'medium', 'low'] as const;
-type Targets = Record<(typeof LEVELS)[number], Record<(typeof PRIORITIES)[number], { firstResponse: number; resolution: number }>>;
+type Targets = Record<
+  (typeof LEVELS)[number],
+  Record<(typeof PRIORITIES)[number], { firstResponse: number; resolution: number }>
+>;
 
 const SECTION_KEYS = new Set([
   'business_hours',
@@ -41,9 +44,18 @@ export function SettingsPage() {
   return (
     <section className="page settings" aria-labelledby="settings-title">
       <h1 id="settings-title">{t('settings.title')}</h1>
-      <BusinessHoursSection hours={value('business_hours') as Hours} timezone={String(value('business_timezone'))} />
-      <SlaSection targets={value('sla_targets') as Targets} lead={Number(value('sla_warning_lead_minutes'))} />
-      <AssignmentSection enabled={Boolean(value('auto_assignment_enabled'))} max={Number(value('max_conversations_per_agent'))} />
+      <BusinessHoursSection
+        hours={value('business_hours') as Hours}
+        timezone={String(value('business_timezone'))}
+      />
+      <SlaSection
+        targets={value('sla_targets') as Targets}
+        lead={Number(value('sla_warning_lead_minutes'))}
+      />
+      <AssignmentSection
+        enabled={Boolean(value('auto_assignment_enabled'))}
+        max={Number(value('max_conversations_per_agent'))}
+      />
       <AiSection
         enabled={Boolean(value('ai_response_enabled'))}
         hours={String(value('ai_response_hours'))}
@@ -160,7 +172,9 @@ function BusinessHoursSection({ hours, timezone }: { hours: Hours; timezone: str
                 </td>
                 <td>
                   <input
-                    type="time"
+                    type="text"
+                    pattern="([01]\d|2[0-3]):[0-5]\d"
+                    inputMode="numeric"
                     aria-label={`${t('settings.start')} · ${t(`day.${day}`)}`}
                     value={draft[day].start}
                     onChange={(e) => setDay(day, { start: e.target.value })}
@@ -252,7 +266,14 @@ function SlaSection({ targets, lead }: { targets: Targets; lead: number }) {
       </div>
       <div className="field">
         <label htmlFor={leadId}>{t('settings.warningLead')}</label>
-        <input id={leadId} type="number" min={0} max={1440} value={warn} onChange={(e) => setWarn(e.target.value)} />
+        <input
+          id={leadId}
+          type="number"
+          min={0}
+          max={1440}
+          value={warn}
+          onChange={(e) => setWarn(e.target.value)}
+        />
       </div>
     </Section>
   );
@@ -277,13 +298,26 @@ function AssignmentSection({ enabled, max }: { enabled: boolean; max: number }) 
       </div>
       <div className="field">
         <label htmlFor={ids.limit}>{t('settings.maxConversations')}</label>
-        <input id={ids.limit} type="number" min={1} max={500} value={limit} onChange={(e) => setLimit(e.target.value)} />
+        <input
+          id={ids.limit}
+          type="number"
+          min={1}
+          max={500}
+          value={limit}
+          onChange={(e) => setLimit(e.target.value)}
+        />
       </div>
     </Section>
   );
 }
 
-function AiSection(props: { enabled: boolean; hours: string; model: string; instructions: string; threshold: number }) {
+function AiSection(props: {
+  enabled: boolean;
+  hours: string;
+  model: string;
+  instructions: string;
+  threshold: number;
+}) {
   const { t } = useT();
   const [enabled, setEnabled] = useState(props.enabled);
   const [hours, setHours] = useState(props.hours);
@@ -308,7 +342,12 @@ function AiSection(props: { enabled: boolean; hours: string; model: string; inst
       }
     >
       <div className="check">
-        <input id={ids.enabled} type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+        <input
+          id={ids.enabled}
+          type="checkbox"
+          checked={enabled}
+          onChange={(e) => setEnabled(e.target.checked)}
+        />
         <label htmlFor={ids.enabled}>{t('settings.aiEnabled')}</label>
       </div>
       <div className="field">
@@ -336,7 +375,12 @@ function AiSection(props: { enabled: boolean; hours: string; model: string; inst
       </div>
       <div className="field field-wide">
         <label htmlFor={ids.instructions}>{t('settings.aiInstructions')}</label>
-        <textarea id={ids.instructions} rows={5} value={instructions} onChange={(e) => setInstructions(e.target.value)} />
+        <textarea
+          id={ids.instructions}
+          rows={5}
+          value={instructions}
+          onChange={(e) => setInstructions(e.target.value)}
+        />
       </div>
     </Section>
   );

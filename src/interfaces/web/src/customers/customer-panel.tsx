@@ -18,14 +18,33 @@ type Segment = NonNullable<Inputs['customers']['update']['changes']['segment']>;
 export function CustomerPanel({
   customerId,
   currentConversationId,
+  onClose,
 }: {
   customerId: string;
   currentConversationId?: string;
+  /** Shown as a drawer (narrow screens): a close button, and Escape closes it. */
+  onClose?: () => void;
 }) {
   const { t } = useT();
   const customer = useCustomer(customerId);
   return (
-    <aside className="pane pane-customer" aria-label={t('conv.customerPanel')}>
+    <aside
+      className="pane pane-customer"
+      aria-label={t('conv.customerPanel')}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && onClose) onClose();
+      }}
+    >
+      {onClose ? (
+        <button
+          type="button"
+          className="icon-button drawer-close"
+          onClick={onClose}
+          aria-label={t('common.close')}
+        >
+          ×
+        </button>
+      ) : null}
       {customer.error ? <ErrorNote error={customer.error} /> : null}
       {customer.data ? (
         <CustomerProfile details={customer.data} currentConversationId={currentConversationId} />
@@ -82,7 +101,9 @@ function CustomerProfile({
       },
     }),
   );
-  const block = useMutation(trpc.customers.block.mutationOptions({ onSettled: refresh, onSuccess: () => setReason('') }));
+  const block = useMutation(
+    trpc.customers.block.mutationOptions({ onSettled: refresh, onSuccess: () => setReason('') }),
+  );
   const unblock = useMutation(
     trpc.customers.unblock.mutationOptions({ onSettled: refresh, onSuccess: () => setReason('') }),
   );
@@ -100,7 +121,9 @@ function CustomerProfile({
       </div>
       <div className="customer-chips">
         <Chip tone={c.segment === 'vip' ? 'amber' : 'neutral'}>{label('segment', c.segment)}</Chip>
-        <Chip tone={c.isBlocked ? 'red' : 'green'}>{label('customerStatus', c.isBlocked ? 'blocked' : c.status)}</Chip>
+        <Chip tone={c.isBlocked ? 'red' : 'green'}>
+          {label('customerStatus', c.isBlocked ? 'blocked' : c.status)}
+        </Chip>
       </div>
       <p className="muted small">
         {t('customer.stats', {
@@ -195,6 +218,7 @@ function CustomerProfile({
         </form>
       ) : null}
 
+      {editable ? <h3>{c.isBlocked ? t('customer.unblock') : t('customer.block')}</h3> : null}
       {editable ? (
         <form
           className="inline-form wrap block-form"
@@ -228,11 +252,13 @@ function CustomerProfile({
           <li key={conv.id}>
             {conv.id === currentConversationId ? (
               <span aria-current="true">
-                {formatWhen(conv.lastMessage?.timestamp ?? conv.createdAt, lang, now)} · {label('convStatus', conv.status)}
+                {formatWhen(conv.lastMessage?.timestamp ?? conv.createdAt, lang, now)} ·{' '}
+                {label('convStatus', conv.status)}
               </span>
             ) : (
               <Link href={`/c/${conv.id}`}>
-                {formatWhen(conv.lastMessage?.timestamp ?? conv.createdAt, lang, now)} · {label('convStatus', conv.status)}
+                {formatWhen(conv.lastMessage?.timestamp ?? conv.createdAt, lang, now)} ·{' '}
+                {label('convStatus', conv.status)}
               </Link>
             )}
             <span className="muted small"> {conv.lastMessage?.content?.slice(0, 40)}</span>

@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import { useAgentDirectory, useCustomer } from '../directory';
 import { customerName, formatWhen } from '../format';
 import { useT } from '../i18n';
+import { Icon, type IconName } from '../icons';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { useSlaConfig } from '../sla';
@@ -19,11 +20,11 @@ const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 const CATEGORIES = ['support', 'sales', 'billing', 'technical', 'complaint', 'other'] as const;
 const ACTIVE: ListInput['status'] = ['open', 'assigned', 'waiting'];
 
-const TYPE_ICON: Record<string, string> = {
-  image: '🖼',
-  location: '📍',
-  document: '📄',
-  template: '📋',
+const TYPE_ICON: Record<string, IconName> = {
+  image: 'image',
+  location: 'pin',
+  document: 'file',
+  template: 'template',
 };
 
 export function ConversationList({ selectedId }: { selectedId?: string | undefined }) {
@@ -40,7 +41,11 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
 
   const input: ListInput = {
     limit: 25,
-    ...(status === 'active' ? { status: ACTIVE } : status ? { status: [status as (typeof STATUSES)[number]] } : {}),
+    ...(status === 'active'
+      ? { status: ACTIVE }
+      : status
+        ? { status: [status as (typeof STATUSES)[number]] }
+        : {}),
     ...(priority ? { priority: priority as (typeof PRIORITIES)[number] } : {}),
     ...(category ? { category: category as (typeof CATEGORIES)[number] } : {}),
     ...(tag.trim() ? { tags: [tag.trim()] } : {}),
@@ -77,7 +82,12 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
           <label htmlFor={ids.status} className="visually-hidden">
             {`${t('inbox.filters')}: ${t('inbox.status')}`}
           </label>
-          <select id={ids.status} value={status} onChange={(e) => setStatus(e.target.value)} title={t('inbox.status')}>
+          <select
+            id={ids.status}
+            value={status}
+            onChange={(e) => setStatus(e.target.value)}
+            title={t('inbox.status')}
+          >
             <option value="active">{t('inbox.status.active')}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -186,7 +196,7 @@ function ConversationItem({ conversation: c, selected }: { conversation: Convers
           </span>
           <span className="ci-preview">
             {last?.from === 'agent' ? <span className="muted">{`${t('common.you')}: `}</span> : null}
-            {last && TYPE_ICON[last.type] ? `${TYPE_ICON[last.type]} ` : ''}
+            {last && TYPE_ICON[last.type] ? <Icon name={TYPE_ICON[last.type]!} /> : null}
             {last?.content || '—'}
           </span>
           <span className="ci-meta">

@@ -9,6 +9,7 @@ import { CustomerPanel } from '../customers/customer-panel';
 import { useAgentDirectory, useCustomer } from '../directory';
 import { customerName, formatWhen, timeOf } from '../format';
 import { useT } from '../i18n';
+import { Icon } from '../icons';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { useSlaConfig } from '../sla';
@@ -77,7 +78,12 @@ export function ConversationView({
             <Chip tone={PRIORITY_TONE[c.priority]}>{label('priority', c.priority)}</Chip>
             <Chip>{label('convStatus', c.status)}</Chip>
           </div>
-          <button type="button" className="customer-toggle" aria-expanded={showCustomer} onClick={onToggleCustomer}>
+          <button
+            type="button"
+            className="customer-toggle"
+            aria-expanded={showCustomer}
+            onClick={onToggleCustomer}
+          >
             {t('conv.showCustomer')}
           </button>
         </div>
@@ -85,12 +91,22 @@ export function ConversationView({
         <Timeline conversation={c} customerName={name} now={now} />
         <ReplyBox conversation={c} now={now} />
       </section>
-      <CustomerPanel customerId={c.customerId} currentConversationId={c.id} />
+      <CustomerPanel
+        customerId={c.customerId}
+        currentConversationId={c.id}
+        {...(showCustomer ? { onClose: onToggleCustomer } : {})}
+      />
     </>
   );
 }
 
-function ConversationActions({ conversation: c, customerName }: { conversation: Conversation; customerName: string }) {
+function ConversationActions({
+  conversation: c,
+  customerName,
+}: {
+  conversation: Conversation;
+  customerName: string;
+}) {
   const { t, label } = useT();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -101,14 +117,17 @@ function ConversationActions({ conversation: c, customerName }: { conversation: 
   const ids = { target: useId(), status: useId(), priority: useId(), category: useId(), ai: useId() };
 
   const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.conversations.get.queryKey({ conversationId: c.id }) });
+    void queryClient.invalidateQueries({
+      queryKey: trpc.conversations.get.queryKey({ conversationId: c.id }),
+    });
     void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.pathKey() });
   };
   const assign = useMutation(trpc.conversations.assign.mutationOptions({ onSettled: refresh }));
   const transfer = useMutation(trpc.conversations.transfer.mutationOptions({ onSettled: refresh }));
   const changeStatus = useMutation(trpc.conversations.changeStatus.mutationOptions({ onSettled: refresh }));
   const update = useMutation(trpc.conversations.update.mutationOptions({ onSettled: refresh }));
-  const patch = (changes: Omit<UpdateInput, 'conversationId'>) => update.mutate({ conversationId: c.id, ...changes });
+  const patch = (changes: Omit<UpdateInput, 'conversationId'>) =>
+    update.mutate({ conversationId: c.id, ...changes });
 
   const canWork = can('write:messages');
   const canAssignOthers = can('assign:conversations');
@@ -116,11 +135,14 @@ function ConversationActions({ conversation: c, customerName }: { conversation: 
   const error = assign.error ?? transfer.error ?? changeStatus.error ?? update.error;
 
   return (
-    <div className="conv-actions" role="group" aria-label={t('conv.actions')}>
+    <fieldset className="conv-actions">
+      <legend className="visually-hidden">{t('conv.actions')}</legend>
       <div className="action-row">
         <span className="assignee">
           {c.assignedAgent
-            ? t('inbox.assignedTo', { name: c.assignedAgent === me.id ? t('common.you') : directory.name(c.assignedAgent) })
+            ? t('inbox.assignedTo', {
+                name: c.assignedAgent === me.id ? t('common.you') : directory.name(c.assignedAgent),
+              })
             : t('common.unassigned')}
         </span>
         {!c.assignedAgent && c.status !== 'closed' ? (
@@ -169,7 +191,10 @@ function ConversationActions({ conversation: c, customerName }: { conversation: 
             value={c.status}
             disabled={!canWork}
             onChange={(e) =>
-              changeStatus.mutate({ conversationId: c.id, status: e.target.value as (typeof STATUSES)[number] })
+              changeStatus.mutate({
+                conversationId: c.id,
+                status: e.target.value as (typeof STATUSES)[number],
+              })
             }
           >
             {STATUSES.map((s) => (
@@ -219,18 +244,22 @@ function ConversationActions({ conversation: c, customerName }: { conversation: 
           />
           <label htmlFor={ids.ai}>{t('conv.ai')}</label>
         </span>
+        <TagEditor
+          tags={c.tags}
+          label={t('common.tags')}
+          disabled={!canWork}
+          onChange={(tags) => patch({ tags })}
+        />
       </div>
-      <TagEditor
-        tags={c.tags}
-        label={t('common.tags')}
-        disabled={!canWork}
-        onChange={(tags) => patch({ tags })}
-      />
       <ErrorNote error={error} />
-      <Dialog open={ticketOpen} onClose={() => setTicketOpen(false)} title={`${t('ticket.new')} · ${customerName}`}>
+      <Dialog
+        open={ticketOpen}
+        onClose={() => setTicketOpen(false)}
+        title={`${t('ticket.new')} · ${customerName}`}
+      >
         <TicketForm conversation={c} onDone={() => setTicketOpen(false)} />
       </Dialog>
-    </div>
+    </fieldset>
   );
 }
 
@@ -238,7 +267,15 @@ type Entry =
   | { kind: 'message'; at: number; message: Message }
   | { kind: 'note'; at: number; note: Conversation['internalNotes'][number] };
 
-function Timeline({ conversation: c, customerName, now }: { conversation: Conversation; customerName: string; now: Date }) {
+function Timeline({
+  conversation: c,
+  customerName,
+  now,
+}: {
+  conversation: Conversation;
+  customerName: string;
+  now: Date;
+}) {
   const { t, lang } = useT();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -307,15 +344,24 @@ function Timeline({ conversation: c, customerName, now }: { conversation: Conver
       ) : null}
       <ErrorNote error={messages.error} />
       {messages.isPending ? <Loading /> : null}
-      {!messages.isPending && entries.length === 0 ? <p className="muted pad">{t('conv.noMessages')}</p> : null}
+      {!messages.isPending && entries.length === 0 ? (
+        <p className="muted pad">{t('conv.noMessages')}</p>
+      ) : null}
       <ol className="messages" aria-label={t('conv.history')} aria-live="polite" aria-relevant="additions">
         {entries.map((e) =>
           e.kind === 'message' ? (
-            <MessageItem key={e.message.id} message={e.message} senderName={senderName(e.message)} now={now} />
+            <MessageItem
+              key={e.message.id}
+              message={e.message}
+              senderName={senderName(e.message)}
+              now={now}
+            />
           ) : (
             <li key={`note-${e.note.id}`} className="note-entry">
               <div className="note">
-                <div className="bubble-sender">📝 {t('conv.noteBy', { name: directory.name(e.note.agent) })}</div>
+                <div className="bubble-sender">
+                  <Icon name="note" /> {t('conv.noteBy', { name: directory.name(e.note.agent) })}
+                </div>
                 <p className="text">{e.note.content}</p>
                 <div className="bubble-foot">
                   <time dateTime={String(e.note.timestamp)}>{formatWhen(e.note.timestamp, lang, now)}</time>

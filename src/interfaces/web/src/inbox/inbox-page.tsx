@@ -11,7 +11,9 @@ export function InboxPage({ conversationId }: { conversationId?: string | undefi
   const { t } = useT();
   const [showCustomer, setShowCustomer] = useState(false);
   return (
-    <div className={`inbox ${conversationId ? 'has-selection' : 'no-selection'} ${showCustomer ? 'show-customer' : ''}`}>
+    <div
+      className={`inbox ${conversationId ? 'has-selection' : 'no-selection'} ${showCustomer ? 'show-customer' : ''}`}
+    >
       <ConversationList selectedId={conversationId} />
       {conversationId ? (
         <ConversationView

@@ -1,19 +1,26 @@
 /**
  * One message of the history, every WhatsApp type shown sensibly, with delivery ticks on ours
- * (pending 🕓, sent ✓, delivered ✓✓, read blue ✓✓, failed with the reason) and the AI's reading
+ * (pending clock, sent ✓, delivered ✓✓, read blue ✓✓, failed with the reason) and the AI's reading
  * (intent, sentiment) on the customer's.
  */
 import type { ReactNode } from 'react';
 import { formatBytes, formatWhen } from '../format';
 import { type MessageKey, useT } from '../i18n';
+import { Icon } from '../icons';
 import type { Message } from '../trpc';
 import { Chip } from '../ui';
 
 type Attachment = Message['attachments'][number];
 
-const SENTIMENT_ICON: Record<string, string> = { positive: '🙂', neutral: '😐', negative: '🙁' };
-
-export function MessageItem({ message: m, senderName, now }: { message: Message; senderName: string; now: Date }) {
+export function MessageItem({
+  message: m,
+  senderName,
+  now,
+}: {
+  message: Message;
+  senderName: string;
+  now: Date;
+}) {
   const { t, lang } = useT();
   const outbound = m.direction === 'outbound';
   const isReaction = m.type === 'reaction';
@@ -33,8 +40,15 @@ export function MessageItem({ message: m, senderName, now }: { message: Message;
           {m.aiResponse ? (
             <span className="ai-reading">
               <Chip tone="blue">{t('msg.intent', { intent: m.aiResponse.intent })}</Chip>
-              <Chip tone={m.aiResponse.sentiment === 'negative' ? 'red' : m.aiResponse.sentiment === 'positive' ? 'green' : 'neutral'}>
-                {SENTIMENT_ICON[m.aiResponse.sentiment] ?? ''}{' '}
+              <Chip
+                tone={
+                  m.aiResponse.sentiment === 'negative'
+                    ? 'red'
+                    : m.aiResponse.sentiment === 'positive'
+                      ? 'green'
+                      : 'neutral'
+                }
+              >
                 {t('msg.sentiment', { sentiment: t(`sentiment.${m.aiResponse.sentiment}` as MessageKey) })}
               </Chip>
             </span>
@@ -52,25 +66,49 @@ export function Ticks({ status, error }: { status: Message['status']; error?: st
   switch (status) {
     case 'pending':
       return (
-        <span className="ticks ticks-pending" role="img" aria-label={t('msg.status.pending')} title={t('msg.status.pending')} data-ticks="pending">
-          🕓
+        <span
+          className="ticks ticks-pending"
+          role="img"
+          aria-label={t('msg.status.pending')}
+          title={t('msg.status.pending')}
+          data-ticks="pending"
+        >
+          <Icon name="clock" />
         </span>
       );
     case 'sent':
       return (
-        <span className="ticks ticks-sent" role="img" aria-label={t('msg.status.sent')} title={t('msg.status.sent')} data-ticks="sent">
+        <span
+          className="ticks ticks-sent"
+          role="img"
+          aria-label={t('msg.status.sent')}
+          title={t('msg.status.sent')}
+          data-ticks="sent"
+        >
           ✓
         </span>
       );
     case 'delivered':
       return (
-        <span className="ticks ticks-delivered" role="img" aria-label={t('msg.status.delivered')} title={t('msg.status.delivered')} data-ticks="delivered">
+        <span
+          className="ticks ticks-delivered"
+          role="img"
+          aria-label={t('msg.status.delivered')}
+          title={t('msg.status.delivered')}
+          data-ticks="delivered"
+        >
           ✓✓
         </span>
       );
     case 'read':
       return (
-        <span className="ticks ticks-read" role="img" aria-label={t('msg.status.read')} title={t('msg.status.read')} data-ticks="read">
+        <span
+          className="ticks ticks-read"
+          role="img"
+          aria-label={t('msg.status.read')}
+          title={t('msg.status.read')}
+          data-ticks="read"
+        >
           ✓✓
         </span>
       );
@@ -85,9 +123,12 @@ export function Ticks({ status, error }: { status: Message['status']; error?: st
   }
 }
 
+/** The server's summary of a message without text (`[audio]`, `[unsupported message]`): not a caption. */
+const isPlaceholder = (content: string) => /^\[[\w -]+\]$/.test(content.trim());
+
 function MessageBody({ message: m }: { message: Message }) {
   const { t } = useT();
-  const caption = m.content ? <p className="text">{m.content}</p> : null;
+  const caption = m.content && !isPlaceholder(m.content) ? <p className="text">{m.content}</p> : null;
   switch (m.type) {
     case 'text':
     case 'button':
@@ -111,9 +152,7 @@ function MessageBody({ message: m }: { message: Message }) {
       const href = `https://www.openstreetmap.org/?mlat=${loc.latitude}&mlon=${loc.longitude}#map=16/${loc.latitude}/${loc.longitude}`;
       return (
         <div className="location">
-          <span aria-hidden="true" className="location-pin">
-            📍
-          </span>
+          <Icon name="pin" className="location-pin" />
           <div>
             <strong>{loc.name || t('msg.location')}</strong>
             {loc.address ? <div className="small">{loc.address}</div> : null}
@@ -130,14 +169,16 @@ function MessageBody({ message: m }: { message: Message }) {
     case 'contact':
       return (
         <div className="contacts">
-          <div className="small muted">👤 {t('msg.contacts')}</div>
+          <div className="small muted">
+            <Icon name="user" /> {t('msg.contacts')}
+          </div>
           {(m.contacts ?? []).map((c) => (
             <div key={`${c.name}-${c.phones.join(',')}`} className="contact-card">
               <strong>{c.name}</strong>
               {c.phones.map((phone) => (
-                <div key={phone}>
-                  <a href={`tel:${phone}`}>{phone}</a>
-                </div>
+                <a key={phone} href={`tel:${phone}`}>
+                  {phone}
+                </a>
               ))}
             </div>
           ))}
@@ -181,7 +222,8 @@ function MessageBody({ message: m }: { message: Message }) {
       return (
         <div className="template">
           <div className="small muted">
-            📋 {t('msg.template', { name: m.template?.name ?? '?', language: m.template?.language ?? '?' })}
+            <Icon name="template" />{' '}
+            {t('msg.template', { name: m.template?.name ?? '?', language: m.template?.language ?? '?' })}
           </div>
           {m.template?.parameters.length ? (
             <ol className="template-params">
@@ -198,7 +240,9 @@ function MessageBody({ message: m }: { message: Message }) {
       return (
         <p className="text unsupported">
           ⚠ {t('msg.unsupported')}
-          {m.content ? <span className="muted small"> — {m.content}</span> : null}
+          {m.content && !isPlaceholder(m.content) ? (
+            <span className="muted small"> — {m.content}</span>
+          ) : null}
         </p>
       );
   }
@@ -218,7 +262,11 @@ function Media({ attachment: a, kind }: { attachment: Attachment; kind: string }
   if (!a.url) {
     return (
       <p className="media-missing">
-        {kind === 'document' ? '📄' : kind === 'audio' ? '🎤' : kind === 'video' ? '🎬' : '🖼'}{' '}
+        <Icon
+          name={
+            kind === 'document' ? 'file' : kind === 'audio' ? 'mic' : kind === 'video' ? 'video' : 'image'
+          }
+        />{' '}
         {t('msg.mediaPending', { type: a.filename ?? kindLabel })}
         {a.error ? <span className="muted small"> — {a.error}</span> : null}
       </p>
@@ -246,7 +294,7 @@ function Media({ attachment: a, kind }: { attachment: Attachment; kind: string }
     default:
       return (
         <a className="document" href={a.url} target="_blank" rel="noreferrer noopener">
-          <span aria-hidden="true">📄</span>
+          <Icon name="file" className="document-icon" />
           <span>
             <strong>{a.filename ?? kindLabel}</strong>
             <span className="muted small">

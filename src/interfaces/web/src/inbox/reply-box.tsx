@@ -105,7 +105,13 @@ function useSend(conversationId: string) {
   );
 }
 
-function TextForm({ conversationId, onWindowClosed }: { conversationId: string; onWindowClosed: () => void }) {
+function TextForm({
+  conversationId,
+  onWindowClosed,
+}: {
+  conversationId: string;
+  onWindowClosed: () => void;
+}) {
   const { t } = useT();
   const send = useSend(conversationId);
   const [text, setText] = useState('');

@@ -1,5 +1,6 @@
 import { formatMinutes } from '../format';
 import { useT } from '../i18n';
+import { Icon } from '../icons';
 import { conversationSla, type SlaConfig } from '../sla';
 import { Chip } from '../ui';
 
@@ -23,7 +24,7 @@ export function SlaChip({
     return (
       <Chip tone="red" title={title}>
         <span className="sla" data-sla="breached">
-          ⏱ {t('sla.breached', { time: formatMinutes(-sla.minutesLeft) })}
+          <Icon name="clock" /> {t('sla.breached', { time: formatMinutes(-sla.minutesLeft) })}
         </span>
       </Chip>
     );
@@ -31,7 +32,7 @@ export function SlaChip({
   return (
     <Chip tone={sla.state === 'warning' ? 'amber' : 'green'} title={title}>
       <span className="sla" data-sla={sla.state}>
-        ⏱ {t('sla.left', { time: formatMinutes(sla.minutesLeft) })}
+        <Icon name="clock" /> {t('sla.left', { time: formatMinutes(sla.minutesLeft) })}
       </span>
     </Chip>
   );

@@ -4,6 +4,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useAgentDirectory, useCustomer } from '../directory';
 import { customerName, formatDateTime, formatWhen } from '../format';
 import { useT } from '../i18n';
+import { Icon } from '../icons';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { type Inputs, type Ticket, useTRPC } from '../trpc';
@@ -11,7 +12,14 @@ import { Chip, ErrorNote, Loading, PRIORITY_TONE, useNow } from '../ui';
 import { TICKET_CATEGORIES } from './ticket-form';
 
 type ListInput = Inputs['tickets']['list'];
-const STATUSES = ['open', 'in_progress', 'waiting_customer', 'waiting_internal', 'resolved', 'closed'] as const;
+const STATUSES = [
+  'open',
+  'in_progress',
+  'waiting_customer',
+  'waiting_internal',
+  'resolved',
+  'closed',
+] as const;
 const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 const RESOLUTIONS = ['solved', 'workaround', 'duplicate', 'invalid', 'wont_fix'] as const;
 const OPEN_STATUSES: ListInput['status'] = ['open', 'in_progress', 'waiting_customer', 'waiting_internal'];
@@ -56,7 +64,11 @@ function TicketList({ selectedId }: { selectedId?: string | undefined }) {
   const ids = { status: useId(), priority: useId(), category: useId(), escalated: useId(), mine: useId() };
   const input: ListInput = {
     limit: 25,
-    ...(status === 'active' ? { status: OPEN_STATUSES } : status ? { status: [status as (typeof STATUSES)[number]] } : {}),
+    ...(status === 'active'
+      ? { status: OPEN_STATUSES }
+      : status
+        ? { status: [status as (typeof STATUSES)[number]] }
+        : {}),
     ...(priority ? { priority: priority as (typeof PRIORITIES)[number] } : {}),
     ...(category ? { category: category as (typeof TICKET_CATEGORIES)[number] } : {}),
     ...(escalated ? { escalated: true } : {}),
@@ -77,7 +89,12 @@ function TicketList({ selectedId }: { selectedId?: string | undefined }) {
           <label htmlFor={ids.status} className="visually-hidden">
             {`${t('inbox.filters')}: ${t('ticket.status')}`}
           </label>
-          <select id={ids.status} value={status} onChange={(e) => setStatus(e.target.value)} title={t('ticket.status')}>
+          <select
+            id={ids.status}
+            value={status}
+            onChange={(e) => setStatus(e.target.value)}
+            title={t('ticket.status')}
+          >
             <option value="active">{t('inbox.status.active')}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -111,7 +128,12 @@ function TicketList({ selectedId }: { selectedId?: string | undefined }) {
         </div>
         <div className="filter-row">
           <span className="check">
-            <input id={ids.escalated} type="checkbox" checked={escalated} onChange={(e) => setEscalated(e.target.checked)} />
+            <input
+              id={ids.escalated}
+              type="checkbox"
+              checked={escalated}
+              onChange={(e) => setEscalated(e.target.checked)}
+            />
             <label htmlFor={ids.escalated}>{t('ticket.escalatedOnly')}</label>
           </span>
           <span className="check">
@@ -218,20 +240,27 @@ function TicketDetail({ ticketId }: { ticketId: string }) {
           <dt>SLA</dt>
           <dd>
             {t('ticket.sla', { level: tk.slaLevel })}
-            {tk.estimatedResolution ? ` · ${t('ticket.estimated', { when: formatDateTime(tk.estimatedResolution, lang) })}` : ''}
+            {tk.estimatedResolution
+              ? ` · ${t('ticket.estimated', { when: formatDateTime(tk.estimatedResolution, lang) })}`
+              : ''}
           </dd>
         </dl>
         <p className="description">{tk.description}</p>
         {tk.escalated ? (
           <p className="escalation" role="note">
-            ⚑ {t('ticket.escalatedTo', { name: directory.name(tk.escalatedTo), reason: tk.escalationReason ?? '' })}
+            <Icon name="flag" />{' '}
+            {t('ticket.escalatedTo', {
+              name: directory.name(tk.escalatedTo),
+              reason: tk.escalationReason ?? '',
+            })}
           </p>
         ) : null}
         {tk.resolution ? (
           <div className="resolution">
             <h3>{t('ticket.resolution')}</h3>
             <p>
-              <Chip tone="green">{label('resolution', tk.resolution.resolutionCategory)}</Chip> {tk.resolution.summary}
+              <Chip tone="green">{label('resolution', tk.resolution.resolutionCategory)}</Chip>{' '}
+              {tk.resolution.summary}
             </p>
           </div>
         ) : null}
@@ -247,7 +276,9 @@ function useTicketRefresh(ticket: Ticket) {
   const queryClient = useQueryClient();
   return () => {
     void queryClient.invalidateQueries({ queryKey: trpc.tickets.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.customers.get.queryKey({ customerId: ticket.customerId }) });
+    void queryClient.invalidateQueries({
+      queryKey: trpc.customers.get.queryKey({ customerId: ticket.customerId }),
+    });
   };
 }
 
@@ -275,7 +306,9 @@ function TicketActions({ ticket: tk }: { ticket: Ticket }) {
   const escalate = useMutation(
     trpc.tickets.escalate.mutationOptions({ onSettled: refresh, onSuccess: () => setEscalationReason('') }),
   );
-  const resolve = useMutation(trpc.tickets.resolve.mutationOptions({ onSettled: refresh, onSuccess: () => setSummary('') }));
+  const resolve = useMutation(
+    trpc.tickets.resolve.mutationOptions({ onSettled: refresh, onSuccess: () => setSummary('') }),
+  );
   const assign = useMutation(trpc.tickets.assign.mutationOptions({ onSettled: refresh }));
   const finished = tk.status === 'closed';
 
@@ -323,7 +356,12 @@ function TicketActions({ ticket: tk }: { ticket: Ticket }) {
         }}
       >
         <label htmlFor={ids.assignee}>{t('ticket.assignTo')}</label>
-        <select id={ids.assignee} value={assignee} onChange={(e) => setAssignee(e.target.value)} disabled={finished}>
+        <select
+          id={ids.assignee}
+          value={assignee}
+          onChange={(e) => setAssignee(e.target.value)}
+          disabled={finished}
+        >
           <option value="">—</option>
           {directory.agents
             .filter((a) => a.isActive && a.id !== tk.assignedAgent)
@@ -371,7 +409,13 @@ function TicketActions({ ticket: tk }: { ticket: Ticket }) {
           }}
         >
           <label htmlFor={ids.summary}>{t('ticket.resolutionSummary')}</label>
-          <textarea id={ids.summary} rows={2} required value={summary} onChange={(e) => setSummary(e.target.value)} />
+          <textarea
+            id={ids.summary}
+            rows={2}
+            required
+            value={summary}
+            onChange={(e) => setSummary(e.target.value)}
+          />
           <div className="inline-form">
             <label htmlFor={ids.resolution}>{t('ticket.resolutionCategory')}</label>
             <select
@@ -432,7 +476,12 @@ function TicketNotes({ ticket: tk }: { ticket: Ticket }) {
         <textarea id={ids.text} rows={2} required value={text} onChange={(e) => setText(e.target.value)} />
         <div className="inline-form">
           <span className="check">
-            <input id={ids.internal} type="checkbox" checked={internal} onChange={(e) => setInternal(e.target.checked)} />
+            <input
+              id={ids.internal}
+              type="checkbox"
+              checked={internal}
+              onChange={(e) => setInternal(e.target.checked)}
+            />
             <label htmlFor={ids.internal}>{t('ticket.noteInternal')}</label>
           </span>
           <button type="submit" disabled={!text.trim() || add.isPending}>

@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { AssignConversation } from '../../../../src/application/conversations/assign-conversation.js';
+import { ChangeConversationStatus } from '../../../../src/application/conversations/change-conversation-status.js';
+import { RecordSatisfaction } from '../../../../src/application/conversations/record-satisfaction.js';
+import { ReceiveInboundMessage } from '../../../../src/application/messages/receive-inbound-message.js';
+import { SendMessage } from '../../../../src/application/messages/send-message.js';
+import { SYSTEM } from '../../../../src/application/shared/actor.js';
+import { RecomputeStatistics } from '../../../../src/application/statistics/recompute-statistics.js';
+import { measureResponses } from '../../../../src/application/statistics/response-times.js';
+import { UpdateResponseStatistics } from '../../../../src/application/statistics/update-response-statistics.js';
+import { CreateTicket } from '../../../../src/application/tickets/create-ticket.js';
+import { operationsFixture, setSetting } from './operations-fixture.js';
+
+/** A small, realistic history through the real use cases, with the statistics subscriber wired as the workers wire it. */
+async function historyFixture() {
+  const f = await operationsFixture();
+  await setSetting(f.ports, 'auto_assignment_enabled', false);
+  const stats = new UpdateResponseStatistics(f.ports);
+  const pending: Promise<unknown>[] = [];
+  f.ports.events.subscribe((event) => {
+    const p = event.payload;
+    if (
+      (event.type === 'message.received' || (event.type === 'message.sent' && p.sender === 'agent')) &&
+      typeof p.messageId === 'string'
+    ) {
+      pending.push(stats.execute({ messageId: p.messageId }));
+    }
+  });
+  const settle = async () => {
+    while (pending.length > 0) await Promise.all(pending.splice(0));
+  };
+  const receive = new ReceiveInboundMessage(f.ports);
+  const send = new SendMessage(f.ports);
+  let n = 0;
+  const customerWrites = (text: string) =>
+    receive.execute({
+      whatsappMessageId: `wamid.${++n}`,
+      from: f.customer.phoneNumber.replace('+', ''),
+      phoneNumberId: '106540352242922',
+      timestamp: f.ports.clock.now(),
+      type: 'text',
+      content: text,
+    });
+  const anaWrites = (conversationId: string, text: string) =>
+    send.execute({ actor: f.ana.actor, conversationId, message: { type: 'text', content: text } });
+  return { ...f, settle, customerWrites, anaWrites };
+}
+
+describe('response times as things happen', () => {
+  it("keeps the agent's and the customer's average response time current from message.sent / message.received", async () => {
+    const f = await historyFixture();
+    const first = await f.customerWrites('Hola, necesito ayuda');
+    const conversationId = first.conversation.id;
+    await new AssignConversation(f.ports).execute({
+      actor: f.admin.actor,
+      conversationId,
+      agentId: f.ana.record.id,
+    });
+    f.ports.clock.advanceMinutes(4);
+    await f.anaWrites(conversationId, '¡Hola! ¿En qué te ayudo?'); // agent: 4 minutes
+    f.ports.clock.advanceMinutes(10);
+    await f.customerWrites('Mi pedido no llegó'); // customer: 10 minutes
+    f.ports.clock.advanceMinutes(8);
+    await f.anaWrites(conversationId, 'Lo reviso'); // agent: 8 minutes
+    await f.anaWrites(conversationId, 'Ya salió'); // answers nothing
+    await f.settle();
+
+    const ana = await f.ports.agents.findById(f.ana.record.id);
+    expect(ana?.statistics).toMatchObject({ averageResponseTime: 6, responseCount: 2 });
+    const customer = await f.ports.customers.findById(f.customer.id);
+    expect(customer?.statistics).toMatchObject({
+      averageResponseTime: 10,
+      responseCount: 1,
+      totalMessages: 2,
+      totalConversations: 1,
+    });
+
+    // The same message handled again (another node): counted once.
+    const last = (await f.ports.messages.listByConversation(conversationId, { limit: 1 })).items[0]!;
+    expect((await new UpdateResponseStatistics(f.ports).execute({ messageId: last.id })).outcome).toBe(
+      'none',
+    );
+    const replies = (await f.ports.messages.listByConversation(conversationId, { limit: 10 })).items.filter(
+      (m) => m.content === 'Lo reviso',
+    );
+    expect((await new UpdateResponseStatistics(f.ports).execute({ messageId: replies[0]!.id })).outcome).toBe(
+      'already_counted',
+    );
+  });
+
+  it('measures like the conversation does: the oldest unanswered message, reactions and system messages aside', () => {
+    const at = (m: number) => new Date(Date.UTC(2026, 2, 2, 16, m));
+    const msg = (
+      id: string,
+      direction: 'inbound' | 'outbound',
+      sender: 'customer' | 'agent' | 'ai' | 'system',
+      minute: number,
+      type = 'text',
+    ) => ({
+      id: id.padStart(24, '0'),
+      direction,
+      sender,
+      type: type as 'text',
+      timestamp: at(minute),
+      ...(sender === 'agent' ? { agentId: 'b'.repeat(24) } : {}),
+    });
+    const responses = measureResponses([
+      msg('1', 'inbound', 'customer', 0),
+      msg('2', 'inbound', 'customer', 3),
+      msg('3', 'inbound', 'customer', 4, 'reaction'),
+      msg('4', 'outbound', 'system', 5),
+      msg('5', 'outbound', 'agent', 10),
+      msg('6', 'outbound', 'ai', 12),
+      msg('7', 'inbound', 'customer', 30),
+    ]);
+    expect(responses).toEqual([
+      { messageId: '5'.padStart(24, '0'), minutes: 10, by: 'agent', agentId: 'b'.repeat(24) },
+      { messageId: '7'.padStart(24, '0'), minutes: 20, by: 'customer' },
+    ]);
+  });
+});
+
+describe('RecomputeStatistics', () => {
+  it('agrees with the live counters after a normal day, then repairs drift and reports it per entity', async () => {
+    const f = await historyFixture();
+    const first = await f.customerWrites('Hola');
+    const conversationId = first.conversation.id;
+    await new AssignConversation(f.ports).execute({
+      actor: f.admin.actor,
+      conversationId,
+      agentId: f.ana.record.id,
+    });
+    f.ports.clock.advanceMinutes(6);
+    await f.anaWrites(conversationId, 'Hola, dime');
+    f.ports.clock.advanceMinutes(3);
+    await f.customerWrites('Gracias, ya está');
+    await new ChangeConversationStatus(f.ports).execute({
+      actor: f.ana.actor,
+      conversationId,
+      status: 'resolved',
+    });
+    await new RecordSatisfaction(f.ports).execute({ actor: SYSTEM, conversationId, rating: 5 });
+    await new CreateTicket(f.ports).execute({
+      actor: f.admin.actor,
+      customerId: f.customer.id,
+      subject: 'Factura',
+      description: 'Necesito la factura',
+      category: 'billing',
+    });
+    await f.settle();
+
+    const clean = await new RecomputeStatistics(f.ports).execute({ actor: f.admin.actor, dryRun: true });
+    expect(clean.drift).toEqual([]);
+    expect(clean).toMatchObject({ conversations: 1, tickets: 1, messages: 3 });
+
+    // Drift: a lost increment and a wrong average.
+    await f.ports.customers.setStatistics(f.customer.id, { totalMessages: 7, totalTickets: 0 });
+    await f.ports.agents.setStatistics(f.ana.record.id, { averageResponseTime: 99 });
+
+    const dry = await new RecomputeStatistics(f.ports).execute({ actor: f.admin.actor, dryRun: true });
+    expect(dry.drift).toEqual(
+      expect.arrayContaining([
+        {
+          entity: 'customer',
+          id: f.customer.id,
+          fields: ['totalMessages', 'totalTickets'],
+          stored: { totalMessages: 7, totalTickets: 0 },
+          recomputed: { totalMessages: 2, totalTickets: 1 },
+        },
+        {
+          entity: 'agent',
+          id: f.ana.record.id,
+          fields: ['averageResponseTime'],
+          stored: { averageResponseTime: 99 },
+          recomputed: { averageResponseTime: 6 },
+        },
+      ]),
+    );
+    expect(dry.drift).toHaveLength(2);
+    expect(dry.updated).toBe(0);
+    expect((await f.ports.customers.findById(f.customer.id))?.statistics.totalMessages).toBe(7);
+
+    const fixed = await new RecomputeStatistics(f.ports).execute({
+      actor: SYSTEM,
+      meta: { ipAddress: '127.0.0.1', userAgent: 'crm-cli' },
+    });
+    expect(fixed.updated).toBe(2);
+    expect((await f.ports.customers.findById(f.customer.id))?.statistics).toMatchObject({
+      totalConversations: 1,
+      totalMessages: 2,
+      totalTickets: 1,
+      averageResponseTime: 3,
+      satisfactionScore: 5,
+      satisfactionCount: 1,
+    });
+    expect((await f.ports.agents.findById(f.ana.record.id))?.statistics).toMatchObject({
+      totalConversations: 1,
+      resolvedConversations: 1,
+      currentActiveConversations: 0,
+      averageResponseTime: 6,
+    });
+    const [audit] = (await f.ports.activity.listByEntity('customer', f.customer.id, { limit: 1 })).items;
+    expect(audit).toMatchObject({ action: 'updated', ipAddress: '127.0.0.1', userAgent: 'crm-cli' });
+    expect((await new RecomputeStatistics(f.ports).execute({ actor: SYSTEM })).drift).toEqual([]);
+  });
+
+  it('is for admins only', async () => {
+    const f = await operationsFixture();
+    await expect(new RecomputeStatistics(f.ports).execute({ actor: f.ana.actor })).rejects.toMatchObject({
+      code: 'AUTH.FORBIDDEN',
+    });
+  });
+});
