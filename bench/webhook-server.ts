@@ -12,12 +12,8 @@ import 'reflect-metadata';
 import Fastify from 'fastify';
 import { MongoClient } from 'mongodb';
 import type { Ports } from '../src/application/ports/ports.js';
-import { loadConfig } from '../src/infrastructure/config.js';
-import { buildApp } from '../src/infrastructure/container.js';
 import { mongoClientOptions } from '../src/infrastructure/mongo/mongo-client.js';
-import { TOKENS } from '../src/infrastructure/tokens.js';
 import { verifyWebhookSignature } from '../src/infrastructure/whatsapp/signature.js';
-import { createServer } from '../src/interfaces/http/server.js';
 
 const mode = process.argv[2];
 const APP_SECRET = process.env.BENCH_APP_SECRET ?? 'bench-app-secret';
@@ -65,6 +61,11 @@ async function floor(withInsert: boolean): Promise<number> {
 }
 
 async function crm(): Promise<number> {
+  // Imported here: the floors load nothing of the service but the signature check.
+  const { loadConfig } = await import('../src/infrastructure/config.js');
+  const { buildApp } = await import('../src/infrastructure/container.js');
+  const { TOKENS } = await import('../src/infrastructure/tokens.js');
+  const { createServer } = await import('../src/interfaces/http/server.js');
   const config = loadConfig({
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
@@ -75,7 +76,8 @@ async function crm(): Promise<number> {
     MONGODB_URI: process.env.MONGODB_URI,
     MONGODB_DB: process.env.MONGODB_DB,
   });
-  const app = await buildApp(config);
+  const concurrency = Number(process.env.BENCH_INBOX_CONCURRENCY ?? 0);
+  const app = await buildApp(config, concurrency > 0 ? { workers: { inboxConcurrency: concurrency } } : {});
   const ports = app.container.resolve<Ports>(TOKENS.Ports);
   ports.events.subscribe((event) => {
     if (event.type === 'message.received') received += 1;

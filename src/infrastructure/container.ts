@@ -53,6 +53,7 @@ import { createLogger } from './logger.js';
 import { SmtpMailer } from './mail/smtp-mailer.js';
 import { InMemoryActivityLogRepository } from './memory/in-memory-activity-log-repository.js';
 import { InMemoryAgentRepository } from './memory/in-memory-agent-repository.js';
+import { InMemoryArchiveReader } from './memory/in-memory-archive-reader.js';
 import { InMemoryConversationRepository } from './memory/in-memory-conversation-repository.js';
 import { InMemoryConversationThreadRepository } from './memory/in-memory-conversation-thread-repository.js';
 import { InMemoryCustomerRepository } from './memory/in-memory-customer-repository.js';
@@ -102,14 +103,18 @@ export type Repositories = Pick<
   | 'sessions'
   | 'webhookInbox'
   | 'jobLocks'
+  | 'archive'
 >;
 
 export function createInMemoryRepositories(): Repositories {
+  const conversations = new InMemoryConversationRepository();
+  const messages = new InMemoryMessageRepository();
   return {
     agents: new InMemoryAgentRepository(),
     customers: new InMemoryCustomerRepository(),
-    conversations: new InMemoryConversationRepository(),
-    messages: new InMemoryMessageRepository(),
+    conversations,
+    messages,
+    archive: new InMemoryArchiveReader({ conversations, messages }),
     tickets: new InMemoryTicketRepository(),
     sequences: new InMemorySequenceRepository(),
     settings: new InMemorySettingsRepository(),
@@ -161,6 +166,7 @@ const REPOSITORY_TOKENS: Record<keyof Repositories, symbol> = {
   sessions: TOKENS.SessionRepository,
   webhookInbox: TOKENS.WebhookInbox,
   jobLocks: TOKENS.JobLock,
+  archive: TOKENS.ArchiveReader,
 };
 
 /**
@@ -319,7 +325,7 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
 
   // ── agent notification e-mail: absent without SMTP_URL ─────────────────────────────────────
   singleton<Mailer | undefined>(TOKENS.Mailer, () => (config.smtp ? new SmtpMailer(config.smtp) : undefined));
-  c.register(TOKENS.ReportReaders, { useValue: options.reports });
+  if (options.reports) c.register(TOKENS.ReportReaders, { useValue: options.reports });
 
   // ── use cases: every port bundled once, every use case built from it ──────────────────────
   singleton<Ports>(TOKENS.Ports, () => ({
@@ -335,6 +341,7 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
     sessions: r(TOKENS.SessionRepository),
     webhookInbox: r(TOKENS.WebhookInbox),
     jobLocks: r(TOKENS.JobLock),
+    archive: r(TOKENS.ArchiveReader),
     events: r(TOKENS.EventBus),
     clock: r(TOKENS.Clock),
     ids: r(TOKENS.IdGenerator),
@@ -343,7 +350,7 @@ export function createContainer(config: Config, options: ContainerOptions): Depe
     ...(c.isRegistered(TOKENS.MediaStore) ? { media: r<MediaStore>(TOKENS.MediaStore) } : {}),
     ...optional('ai', r<AiAssistant | undefined>(TOKENS.AiAssistant)),
     ...optional('mailer', r<Mailer | undefined>(TOKENS.Mailer)),
-    ...optional('reports', r<ReportReaders | undefined>(TOKENS.ReportReaders)),
+    ...(c.isRegistered(TOKENS.ReportReaders) ? { reports: r<ReportReaders>(TOKENS.ReportReaders) } : {}),
   }));
   singleton<UseCases>(TOKENS.UseCases, () => buildUseCases(r(TOKENS.Ports)));
 

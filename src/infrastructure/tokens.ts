@@ -27,6 +27,8 @@ export const TOKENS = {
   ActivityLogRepository: Symbol.for('crm.ActivityLogRepository'),
   ConversationThreadRepository: Symbol.for('crm.ConversationThreadRepository'),
   SessionRepository: Symbol.for('crm.SessionRepository'),
+  /** `ArchiveReader`: archived conversations and messages, read-only. */
+  ArchiveReader: Symbol.for('crm.ArchiveReader'),
   /** `WebhookInbox`: WhatsApp webhook events stored before they are acknowledged. */
   WebhookInbox: Symbol.for('crm.WebhookInbox'),
   /** `JobLock`: job locks and once-only step markers shared by every node. */

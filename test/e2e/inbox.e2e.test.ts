@@ -191,6 +191,78 @@ describe('agent inbox (browser)', { timeout: 60_000 }, () => {
     }
     expect((await ports.agents.findByEmail(SUPERVISOR.email))?.role).toBe('supervisor');
     expect((await ports.agents.findByEmail(AGENT.email))?.permissions).not.toContain('manage:agents');
+
+    // A third one: promoted, then deactivated and reactivated.
+    await form.getByLabel('Nombre').fill('Tomás');
+    await form.getByLabel('Apellido').fill('Temporal');
+    await form.getByLabel('Correo').fill('tomas@example.com');
+    await form.getByLabel('Contraseña (mín. 12)').fill(AGENT_PASSWORD);
+    await form.getByLabel('Rol').selectOption('agent');
+    await form.getByRole('button', { name: 'Crear agente' }).click();
+    const row = page.locator('tr[data-agent-email="tomas@example.com"]');
+    await row.waitFor();
+    await row.getByLabel('Rol · Tomás Temporal').selectOption('supervisor');
+    await expect
+      .poll(async () => (await ports.agents.findByEmail('tomas@example.com'))?.role)
+      .toBe('supervisor');
+    await row.getByRole('button', { name: 'Desactivar Tomás Temporal' }).click();
+    await row.getByRole('button', { name: 'Reactivar Tomás Temporal' }).waitFor();
+    expect((await ports.agents.findByEmail('tomas@example.com'))?.isActive).toBe(false);
+    await row.getByRole('button', { name: 'Reactivar Tomás Temporal' }).click();
+    await row.getByRole('button', { name: 'Desactivar Tomás Temporal' }).waitFor();
+    expect((await ports.agents.findByEmail('tomas@example.com'))?.isActive).toBe(true);
+    // Back to a plain agent, so escalations below go to Sofía (the only supervisor).
+    await row.getByLabel('Rol · Tomás Temporal').selectOption('agent');
+    await expect.poll(async () => (await ports.agents.findByEmail('tomas@example.com'))?.role).toBe('agent');
+  });
+
+  it('an admin changes settings: assignment, SLA targets, business hours, AI', async () => {
+    await page
+      .getByRole('navigation', { name: 'Navegación principal' })
+      .getByRole('link', { name: 'Ajustes' })
+      .click();
+    await page.getByRole('heading', { name: 'Ajustes', level: 1 }).waitFor();
+    const settings = srv!.app.container.resolve<Ports>(TOKENS.Ports).settings;
+    const stored = async (key: string) => (await settings.getAll()).find((s) => s.key === key)?.value;
+
+    const assignment = page.getByRole('form', { name: 'Asignación' });
+    await assignment.getByLabel('Asignación automática').uncheck();
+    await assignment.getByLabel('Máx. conversaciones por agente').fill('8');
+    await assignment.getByRole('button', { name: 'Guardar' }).click();
+    await expect.poll(() => stored('auto_assignment_enabled')).toBe(false);
+    await expect.poll(() => stored('max_conversations_per_agent')).toBe(8);
+
+    const sla = page.getByRole('form', { name: 'Objetivos SLA (minutos hábiles)' });
+    await sla.getByLabel('standard · Urgente · 1.ª respuesta').fill('20');
+    await sla.getByRole('button', { name: 'Guardar' }).click();
+    await expect
+      .poll(
+        async () =>
+          ((await stored('sla_targets')) as { standard: { urgent: { firstResponse: number } } })?.standard
+            .urgent.firstResponse,
+      )
+      .toBe(20);
+
+    const hours = page.getByRole('form', { name: 'Horario de atención' });
+    await hours.getByLabel('Abierto · Sábado').check();
+    await hours.getByRole('button', { name: 'Guardar' }).click();
+    await expect
+      .poll(
+        async () =>
+          ((await stored('business_hours')) as { saturday: { enabled: boolean } })?.saturday.enabled,
+      )
+      .toBe(true);
+
+    // The server checks every value: a refusal is shown, nothing is stored.
+    await hours.getByLabel('Hasta · Lunes').fill('08:00');
+    await hours.getByRole('button', { name: 'Guardar' }).click();
+    await hours.getByRole('alert').waitFor();
+    expect(((await stored('business_hours')) as { monday: { end: string } }).monday.end).toBe('18:00');
+
+    const ai = page.getByRole('form', { name: 'Asistente IA' });
+    await ai.getByLabel('Cuándo responde la IA').selectOption('outside_business_hours');
+    await ai.getByRole('button', { name: 'Guardar' }).click();
+    await expect.poll(() => stored('ai_response_hours')).toBe('outside_business_hours');
   });
 
   it('a customer message posted to the signed webhook appears in the open inbox without a reload, and rings', async () => {
@@ -398,6 +470,18 @@ describe('agent inbox (browser)', { timeout: 60_000 }, () => {
       await readTicks.evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).color),
     ).toBe('rgb(10, 132, 214)'); // blue
 
+    // A second reply that WhatsApp refuses: the failure and its reason are shown on the message.
+    await box.fill('¿Me confirmas la dirección de entrega?');
+    await box.press('Enter');
+    const second = history(page).locator('li.message.outbound').filter({ hasText: 'dirección de entrega' });
+    await expect.poll(() => second.getAttribute('data-status'), { timeout: 10_000 }).toBe('sent');
+    const secondStored = (
+      await ports.messages.listByConversation(mariaConversation, { limit: 50 })
+    ).items.find((m) => m.content.includes('dirección de entrega'));
+    await webhook(await statusUpdate(secondStored!.whatsappMessageId!, 'failed', MARIA.phone));
+    await expect.poll(() => second.getAttribute('data-status'), { timeout: 10_000 }).toBe('failed');
+    expect(await second.locator('[data-ticks="failed"]').textContent()).toMatch(/Falló: .*experiment/i);
+
     // An internal note, and a tag, then the screenshot of the conversation.
     await page.getByRole('radio', { name: 'Nota interna' }).check();
     const note = page.getByRole('textbox', { name: 'Nota interna (solo la ven los agentes)' });
@@ -485,6 +569,48 @@ describe('agent inbox (browser)', { timeout: 60_000 }, () => {
     await page.getByText('Se pidió al almacén reenviar el paquete.').waitFor();
     await page.getByLabel('Solo escalados').check();
     await page.getByRole('list', { name: 'Tickets' }).getByText('Pedido #4821 sin entregar').waitFor();
+
+    // Resolution.
+    await page
+      .getByLabel('Resumen de la solución')
+      .fill('Paquete reenviado con envío express; cupón de disculpa.');
+    await page.getByLabel('Tipo de resolución').selectOption('workaround');
+    await page.getByRole('button', { name: 'Resolver' }).click();
+    await page.locator('[data-ticket-status="resolved"]').waitFor();
+    await page.getByText('Paquete reenviado con envío express').first().waitFor();
+    const resolved = await ports.tickets.findById(ticketId);
+    expect(resolved?.status).toBe('resolved');
+    expect(resolved?.resolution?.resolutionCategory).toBe('workaround');
+  });
+
+  it('the customer panel: segment, tags, custom fields, block and unblock, their tickets', async () => {
+    await page.goto(`${srv!.url}/c/${mariaConversation}`);
+    const panel = page.getByRole('complementary', { name: 'Ficha del cliente' });
+    await panel.getByRole('heading', { name: MARIA.name }).waitFor();
+    const customerId = (await ports.conversations.findById(mariaConversation))!.customerId;
+    const customer = () => ports.customers.findById(customerId);
+
+    await panel.getByLabel('Segmento').selectOption('vip');
+    await expect.poll(async () => (await customer())?.segment).toBe('vip');
+    await panel.getByRole('textbox', { name: 'Nueva etiqueta (Etiquetas · Cliente)' }).fill('frecuente');
+    await panel.getByRole('textbox', { name: 'Nueva etiqueta (Etiquetas · Cliente)' }).press('Enter');
+    await expect.poll(async () => (await customer())?.tags).toEqual(['frecuente']);
+    await panel.getByLabel('Campo').fill('numero_cliente');
+    await panel.getByLabel('Valor').fill('C-10293');
+    await panel.getByRole('button', { name: 'Añadir' }).last().click();
+    await expect.poll(async () => (await customer())?.customFields).toEqual({ numero_cliente: 'C-10293' });
+    await panel.getByText('C-10293').waitFor();
+
+    await panel.getByRole('textbox', { name: 'Motivo' }).fill('Mensajes ofensivos');
+    await panel.getByRole('button', { name: 'Bloquear', exact: true }).click();
+    await panel.getByText('Bloqueado: Mensajes ofensivos').waitFor();
+    expect((await customer())?.isBlocked).toBe(true);
+    await panel.getByRole('textbox', { name: 'Motivo' }).fill('Se disculpó');
+    await panel.getByRole('button', { name: 'Desbloquear' }).click();
+    await panel.getByRole('button', { name: 'Bloquear', exact: true }).waitFor();
+    await expect.poll(async () => (await customer())?.isBlocked).toBe(false);
+
+    await panel.getByRole('link', { name: /TICKET-\d{4}-\d+/ }).waitFor();
   });
 
   it('after the websocket drops, the live inbox resumes from the last event id and misses nothing', async () => {

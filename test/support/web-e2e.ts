@@ -154,13 +154,13 @@ export async function customerMessage(
   return { payload, wamid };
 }
 
-/** A delivery status (`sent`, `delivered`, `read`) for one of our messages. */
+/** A delivery status (`sent`, `delivered`, `read`, or `failed` with the fixture's error) for one of our messages. */
 export async function statusUpdate(
   wamid: string,
-  status: 'sent' | 'delivered' | 'read',
+  status: 'sent' | 'delivered' | 'read' | 'failed',
   recipient: string,
 ): Promise<Json> {
-  const payload = await fixture('status_delivered');
+  const payload = await fixture(status === 'failed' ? 'status_failed' : 'status_delivered');
   const value = firstValue(payload);
   const s = (value.statuses as Json[])[0]!;
   s.id = wamid;

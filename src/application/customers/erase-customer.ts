@@ -35,6 +35,9 @@ export interface EraseCustomerResult {
   conversationsDeleted: number;
   messagesDeleted: number;
   threadsDeleted: number;
+  /** Archived conversations and messages deleted (closed history moved out by the archiver). */
+  archivedConversationsDeleted: number;
+  archivedMessagesDeleted: number;
   mediaDeleted: number;
   ticketsAnonymised: number;
 }
@@ -49,6 +52,7 @@ const DEFAULT_REASON = 'right to be forgotten';
 type EraseCustomerPorts = Pick<
   Ports,
   | 'customers'
+  | 'archive'
   | 'conversations'
   | 'messages'
   | 'threads'
@@ -108,6 +112,8 @@ export class EraseCustomer {
       conversationsDeleted: 0,
       messagesDeleted: 0,
       threadsDeleted: 0,
+      archivedConversationsDeleted: 0,
+      archivedMessagesDeleted: 0,
       mediaDeleted: 0,
       ticketsAnonymised: 0,
     };
@@ -115,6 +121,9 @@ export class EraseCustomer {
       await this.#deleteConversation(conversation, result);
     }
     result.threadsDeleted = await this.ports.threads.deleteByCustomer(stored.id);
+    const archived = await this.ports.archive.purgeCustomer(stored.id);
+    result.archivedConversationsDeleted = archived.conversations;
+    result.archivedMessagesDeleted = archived.messages;
     for (const ticket of await this.ports.tickets.listAllByCustomer(stored.id)) {
       if (await this.#anonymiseTicket(ticket, now, result)) result.ticketsAnonymised += 1;
     }

@@ -18,11 +18,13 @@ export interface CustomerDetails {
   conversations: ConversationPrimitives[];
   /** Newest first; empty without `manage:tickets`; a plain agent sees theirs, unassigned ones and those of their conversations. */
   tickets: TicketPrimitives[];
+  /** Closed conversations moved to the archive (read-only), newest first, filtered like `conversations`. */
+  archivedConversations: ConversationPrimitives[];
 }
 
 /** A customer with their conversations and tickets, filtered to what the actor may see. */
 export class GetCustomer {
-  constructor(private readonly ports: Pick<Ports, 'customers' | 'conversations' | 'tickets'>) {}
+  constructor(private readonly ports: Pick<Ports, 'customers' | 'conversations' | 'tickets' | 'archive'>) {}
 
   async execute(input: GetCustomerQuery): Promise<CustomerDetails> {
     const { actor } = input;
@@ -30,13 +32,16 @@ export class GetCustomer {
     const customer = await requireCustomer(this.ports, input.customerId);
     authorize(actor, 'customer.read', { kind: 'customer', id: customer.id });
 
-    const all = await this.ports.conversations.listAllByCustomer(customer.id);
-    const conversations = all.filter((c) =>
+    const live = await this.ports.conversations.listAllByCustomer(customer.id);
+    const archived = await this.ports.archive.listArchivedConversationsByCustomer(customer.id);
+    const all = [...live, ...archived];
+    const readable = (c: ConversationPrimitives) =>
       can(actor, 'conversation.read', {
         kind: 'conversation',
         ...(c.assignedAgent === undefined ? {} : { assignedAgent: c.assignedAgent }),
-      }),
-    );
+      });
+    const conversations = live.filter(readable);
+    const archivedConversations = archived.filter(readable);
     const tickets = can(actor, 'ticket.read')
       ? (await this.ports.tickets.listAllByCustomer(customer.id)).filter((t) => {
           const conversationAssignedAgent = all.find((c) => c.id === t.conversationId)?.assignedAgent;
@@ -47,7 +52,7 @@ export class GetCustomer {
           });
         })
       : [];
-    return { customer, conversations, tickets };
+    return { customer, conversations, tickets, archivedConversations };
   }
 }
 

@@ -22,4 +22,9 @@ export interface ArchiveReader {
    * were live again; follow `nextCursor` until it is absent.
    */
   listArchivedMessages(conversationId: Id, page: PageRequest): Promise<Page<MessagePrimitives>>;
+  /**
+   * The archive's only write outside the archiver: erasure (right to be forgotten) deletes the
+   * customer's archived conversations and their archived messages. Idempotent.
+   */
+  purgeCustomer(customerId: Id): Promise<{ conversations: number; messages: number }>;
 }

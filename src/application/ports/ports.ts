@@ -7,6 +7,7 @@ import type {
   PasswordHasher,
   WhatsAppGateway,
 } from './gateways.js';
+import type { ArchiveReader } from './archive.js';
 import type { JobLock } from './job-lock.js';
 import type { Mailer } from './mailer.js';
 import type {
@@ -39,6 +40,8 @@ export interface Ports {
   activity: ActivityLogRepository;
   threads: ConversationThreadRepository;
   sessions: SessionRepository;
+  /** Closed conversations and old messages moved out by the archiver (read-only). */
+  archive: ArchiveReader;
   /** WhatsApp webhook events stored before they are acknowledged, processed in the background. */
   webhookInbox: WebhookInbox;
   /** Locks and once-only step markers shared by every node (background jobs). */

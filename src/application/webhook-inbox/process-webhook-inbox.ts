@@ -91,7 +91,7 @@ export class ProcessWebhookInbox {
     this.#concurrency = Math.max(1, options.concurrency ?? DEFAULT_INBOX_CONCURRENCY);
   }
 
-  async execute(input: { worker: string; limit?: number }): Promise<InboxReport> {
+  async execute(input: { worker: string; limit?: number; concurrency?: number }): Promise<InboxReport> {
     const report: InboxReport = {
       claimed: 0,
       processed: 0,
@@ -120,7 +120,8 @@ export class ProcessWebhookInbox {
       if (group) group.push(record);
       else groups.set(record.event.orderKey, [record]);
     }
-    await runLimited([...groups.values()], this.#concurrency, async (group) => {
+    const lanes = Math.max(1, input.concurrency ?? this.#concurrency);
+    await runLimited([...groups.values()], lanes, async (group) => {
       for (const record of group) {
         const outcome = await this.#process(record, batch);
         if (outcome.done) {

@@ -66,4 +66,16 @@ export class InMemoryArchiveReader implements ArchiveReader {
     }
     return { ...result, items };
   }
+
+  async purgeCustomer(customerId: Id): Promise<{ conversations: number; messages: number }> {
+    checkId(customerId);
+    let conversations = 0;
+    let messages = 0;
+    for (const [id, m] of this.#messages)
+      if (m.customerId === customerId && this.#messages.delete(id)) messages += 1;
+    for (const [id, c] of this.#conversations) {
+      if (c.customerId === customerId && this.#conversations.delete(id)) conversations += 1;
+    }
+    return { conversations, messages };
+  }
 }

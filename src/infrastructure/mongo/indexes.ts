@@ -258,6 +258,7 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
     key: { conversationId: 1, timestamp: -1, _id: -1 },
     serves: 'ArchiveReader.listArchivedMessages (keyset)',
   },
+  { collection: C.messagesArchive, key: { customerId: 1 }, serves: 'ArchiveReader.purgeCustomer (erasure)' },
 
   // --- webhookinbox: `_id` is the event key (de-duplication); processed records are deleted.
   {

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { ArchiveReader } from '../../application/ports/archive.js';
 import type { JobLock } from '../../application/ports/job-lock.js';
 import type {
   ActivityLogRepository,
@@ -12,6 +13,7 @@ import type {
   TicketRepository,
 } from '../../application/ports/repositories.js';
 import type { WebhookInbox } from '../../application/ports/webhook-inbox.js';
+import { MongoArchiveReader } from './archive/mongo-archive-reader.js';
 import type { IndexLogger } from './indexes.js';
 import { MongoActivityLogRepository } from './mongo-activity-log-repository.js';
 import { MongoAgentRepository } from './mongo-agent-repository.js';
@@ -41,6 +43,7 @@ export interface MongoRepositories {
   sessions: MongoSessionRepository;
   webhookInbox: WebhookInbox;
   jobLocks: JobLock;
+  archive: ArchiveReader;
 }
 
 /**
@@ -65,5 +68,6 @@ export function createMongoRepositories(
     sessions: new MongoSessionRepository(db),
     webhookInbox: new MongoWebhookInbox(db),
     jobLocks: new MongoJobLock(db, capabilities),
+    archive: new MongoArchiveReader(db),
   };
 }

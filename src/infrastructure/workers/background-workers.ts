@@ -20,6 +20,8 @@ export interface WorkerOptions {
   inboxIntervalMs?: number;
   /** Inbox records per batch. */
   inboxBatch?: number;
+  /** Customers processed side by side in a batch (default: DEFAULT_INBOX_CONCURRENCY). */
+  inboxConcurrency?: number;
   outboxIntervalMs?: number;
   outboxBatch?: number;
   mediaIntervalMs?: number;
@@ -55,7 +57,11 @@ export function registerBackgroundWorkers(app: App, options: WorkerOptions = {})
     intervalMs: options.inboxIntervalMs ?? 1_000,
     log,
     run: async () => {
-      const report = await useCases.webhookInbox.process.execute({ worker: nodeId, limit: inboxBatch });
+      const report = await useCases.webhookInbox.process.execute({
+        worker: nodeId,
+        limit: inboxBatch,
+        ...(options.inboxConcurrency ? { concurrency: options.inboxConcurrency } : {}),
+      });
       if (report.claimed === 0) return false;
       metrics.webhookEvents.inc({ outcome: 'processed' }, report.processed);
       for (const outcome of ['waiting', 'retried', 'dead', 'dropped'] as const) {

@@ -95,13 +95,14 @@ export function webAppRoutes(options: WebAppOptions = {}): FastifyPluginAsync {
       }
       // A missing file is a 404. Any other path is a screen of the app for a browser (it asks for
       // HTML); other clients keep the JSON 404 of an unknown route.
-      if (/\.[A-Za-z0-9]{1,8}$/.test(relative) || !acceptsHtml(request.headers.accept)) return reply.callNotFound();
+      if (/\.[A-Za-z0-9]{1,8}$/.test(relative) || !acceptsHtml(request.headers.accept))
+        return reply.callNotFound();
       return sendIndex(reply);
     });
   };
 }
 
-/** A browser navigating asks for `text/html` explicitly; `fetch` and API clients send `*/*` or JSON. */
+/** A browser navigating asks for `text/html` explicitly; `fetch` and API clients send "any" or JSON. */
 export function acceptsHtml(accept: string | undefined): boolean {
   return typeof accept === 'string' && /(^|,)\s*text\/html\b/i.test(accept);
 }

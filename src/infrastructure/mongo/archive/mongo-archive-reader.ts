@@ -61,6 +61,14 @@ export class MongoArchiveReader implements ArchiveReader {
     // The cursor stays the one of the unfiltered page, so paging goes on from the right place.
     return { ...result, items: result.items.filter((m) => !live.has(m.id)) };
   }
+
+  async purgeCustomer(customerId: Id): Promise<{ conversations: number; messages: number }> {
+    const customer = toObjectId('customerId', customerId);
+    // Messages first: a crash half-way leaves conversations to find the rest on the next run.
+    const messages = await this.messagesArchive.deleteMany({ customerId: customer });
+    const conversations = await this.conversationsArchive.deleteMany({ customerId: customer });
+    return { conversations: conversations.deletedCount, messages: messages.deletedCount };
+  }
 }
 
 const idOf = (doc: Document): string => (doc._id as ObjectId).toHexString();

@@ -188,6 +188,8 @@ describe('EraseCustomer', () => {
       conversationsDeleted: 2,
       messagesDeleted: 5,
       threadsDeleted: 2,
+      archivedConversationsDeleted: 0,
+      archivedMessagesDeleted: 0,
       mediaDeleted: 3,
       ticketsAnonymised: 2,
     });

@@ -126,7 +126,7 @@ function CreateAgent() {
     trpc.agents.create.mutationOptions({
       onSuccess: (agent) => {
         setForm(empty);
-        toast(`${personName(agent)} ✓`);
+        toast(t('agents.created', { name: personName(agent) }));
         void queryClient.invalidateQueries({ queryKey: trpc.agents.pathKey() });
       },
     }),

@@ -55,7 +55,8 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
     trpc.conversations.list.infiniteQueryOptions(input, { getNextPageParam: (page) => page.nextCursor }),
   );
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const scopes: Scope[] = seesAll ? ['all', 'mine', 'unassigned'] : ['mine', 'unassigned', 'all'];
+  // A plain agent sees their own conversations and the queue; everything is for supervisors and admins.
+  const scopes: Scope[] = seesAll ? ['all', 'mine', 'unassigned'] : ['mine', 'unassigned'];
 
   return (
     <section className="pane pane-list" aria-labelledby="inbox-title">
