@@ -343,7 +343,9 @@ export function describeAgentRepositoryContract(
 
         expect(returned.version).toBe(agent.version + 1);
         expect(returned.statistics.totalConversations).toBe(agent.statistics.totalConversations + 1);
-        expect((await repo.findById(agent.id))?.statistics.totalConversations).toBe(agent.statistics.totalConversations + 1);
+        expect((await repo.findById(agent.id))?.statistics.totalConversations).toBe(
+          agent.statistics.totalConversations + 1,
+        );
       });
 
       it('update never writes statistics: they belong to incrementStatistics and setStatistics', async () => {
@@ -363,7 +365,10 @@ export function describeAgentRepositoryContract(
           averageResponseTime: 12.5,
         });
         expect(found?.version).toBe(agent.version);
-        await expectNotFound(() => repo.setStatistics(newId(), { averageResponseTime: 1 }), 'AGENT.NOT_FOUND');
+        await expectNotFound(
+          () => repo.setStatistics(newId(), { averageResponseTime: 1 }),
+          'AGENT.NOT_FOUND',
+        );
       });
 
       it('incrementStatistics throws NotFoundError (AGENT.NOT_FOUND) for a missing agent', async () => {

@@ -319,15 +319,25 @@ export function describeCustomerRepositoryContract(
       it('update never writes statistics, so a concurrent increment is never lost', async () => {
         const customer = await stored();
         await repo.incrementStatistics(customer.id, { totalMessages: 2 });
-        await repo.update({ ...customer, firstName: 'Later', statistics: { ...customer.statistics, totalMessages: 0 } });
-        expect((await repo.findById(customer.id))?.statistics.totalMessages).toBe(customer.statistics.totalMessages + 2);
+        await repo.update({
+          ...customer,
+          firstName: 'Later',
+          statistics: { ...customer.statistics, totalMessages: 0 },
+        });
+        expect((await repo.findById(customer.id))?.statistics.totalMessages).toBe(
+          customer.statistics.totalMessages + 2,
+        );
       });
 
       it('setStatistics sets only the given fields, without bumping version', async () => {
         const customer = await stored();
         await repo.setStatistics(customer.id, { satisfactionScore: 4.5, satisfactionCount: 2 });
         const found = await repo.findById(customer.id);
-        expect(found?.statistics).toEqual({ ...customer.statistics, satisfactionScore: 4.5, satisfactionCount: 2 });
+        expect(found?.statistics).toEqual({
+          ...customer.statistics,
+          satisfactionScore: 4.5,
+          satisfactionCount: 2,
+        });
         expect(found?.version).toBe(customer.version);
       });
 

@@ -1,8 +1,13 @@
-import type { Clock, IdGenerator, PasswordHasher, PublishedEvent } from '../../src/application/ports/gateways.js';
+import type {
+  Clock,
+  IdGenerator,
+  PasswordHasher,
+  PublishedEvent,
+} from '../../src/application/ports/gateways.js';
 import type { Ports } from '../../src/application/ports/ports.js';
-import { AGENT_ROLES, type AgentPrimitives, type AgentRole } from '../../src/domain/agent/agent.types.js';
-import { Agent } from '../../src/domain/agent/agent.js';
 import type { AgentActor } from '../../src/application/shared/actor.js';
+import { Agent } from '../../src/domain/agent/agent.js';
+import { AGENT_ROLES, type AgentPrimitives, type AgentRole } from '../../src/domain/agent/agent.types.js';
 import { createInMemoryRepositories } from '../../src/infrastructure/container.js';
 import { InProcessEventBus } from '../../src/infrastructure/events/in-process-event-bus.js';
 import { SandboxWhatsAppGateway } from '../../src/infrastructure/whatsapp/sandbox-whatsapp-gateway.js';

@@ -20,16 +20,26 @@ export interface AddInternalNoteInput {
 
 /** An internal note on a conversation (not sent to the customer). */
 export class AddInternalNote {
-  constructor(private readonly ports: Pick<Ports, 'conversations' | 'activity' | 'events' | 'ids' | 'clock'>) {}
+  constructor(
+    private readonly ports: Pick<Ports, 'conversations' | 'activity' | 'events' | 'ids' | 'clock'>,
+  ) {}
 
   async execute(input: AddInternalNoteInput): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
-    authorize(input.actor, 'conversation.note', { kind: 'conversation', assignedAgent: before.assignedAgent });
+    authorize(input.actor, 'conversation.note', {
+      kind: 'conversation',
+      assignedAgent: before.assignedAgent,
+    });
     const author = input.actor.kind === 'agent' ? input.actor.id : input.asAgent;
     if (!author) throw new ForbiddenError('A note needs an author');
     const conversation = Conversation.fromPrimitives(before);
     const note = conversation.addInternalNote(
-      { id: this.ports.ids.next(), agent: author, content: input.content, isVisible: input.isVisible ?? false },
+      {
+        id: this.ports.ids.next(),
+        agent: author,
+        content: input.content,
+        isVisible: input.isVisible ?? false,
+      },
       this.ports.clock.now(),
     );
     const saved = await this.ports.conversations.update(conversation.toPrimitives());
@@ -39,7 +49,10 @@ export class AddInternalNote {
       action: 'commented',
       after: { note },
     });
-    await publish(this.ports, conversation.pullEvents(), { assignedAgent: saved.assignedAgent, customerId: saved.customerId });
+    await publish(this.ports, conversation.pullEvents(), {
+      assignedAgent: saved.assignedAgent,
+      customerId: saved.customerId,
+    });
     return saved;
   }
 }

@@ -20,13 +20,23 @@ export interface AssignConversationInput {
 
 /** Assigns an unassigned (open, waiting or resolved) conversation to an agent, within the agent's capacity. */
 export class AssignConversation {
-  constructor(private readonly ports: Pick<Ports, 'conversations' | 'agents' | 'settings' | 'activity' | 'events' | 'ids' | 'clock'>) {}
+  constructor(
+    private readonly ports: Pick<
+      Ports,
+      'conversations' | 'agents' | 'settings' | 'activity' | 'events' | 'ids' | 'clock'
+    >,
+  ) {}
 
   async execute(input: AssignConversationInput): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
-    authorize(input.actor, 'conversation.assign', { kind: 'conversation', assignedAgent: before.assignedAgent, assignTo: input.agentId });
+    authorize(input.actor, 'conversation.assign', {
+      kind: 'conversation',
+      assignedAgent: before.assignedAgent,
+      assignTo: input.agentId,
+    });
     const agent = await requireAgent(this.ports, input.agentId);
-    if (!agent.isActive) throw new BusinessRuleError('AGENT.INACTIVE', 'A deactivated agent cannot receive conversations');
+    if (!agent.isActive)
+      throw new BusinessRuleError('AGENT.INACTIVE', 'A deactivated agent cannot receive conversations');
     const conversation = Conversation.fromPrimitives(before);
     const now = this.ports.clock.now();
     conversation.assignTo(agent.id, actorId(input.actor), now); // refuses before any slot is taken
@@ -40,7 +50,11 @@ export class AssignConversation {
       await this.ports.agents.releaseConversationSlot(agent.id);
       throw error;
     }
-    await applyAgentStatistics(this.ports, { type: 'assigned', agentId: agent.id }, { slotReservedFor: agent.id });
+    await applyAgentStatistics(
+      this.ports,
+      { type: 'assigned', agentId: agent.id },
+      { slotReservedFor: agent.id },
+    );
     await recordActivity(this.ports, input.actor, input.meta ?? {}, {
       entityType: 'conversation',
       entityId: saved.id,
@@ -48,7 +62,10 @@ export class AssignConversation {
       before,
       after: saved,
     });
-    await publish(this.ports, conversation.pullEvents(), { assignedAgent: saved.assignedAgent, customerId: saved.customerId });
+    await publish(this.ports, conversation.pullEvents(), {
+      assignedAgent: saved.assignedAgent,
+      customerId: saved.customerId,
+    });
     return saved;
   }
 }

@@ -17,9 +17,16 @@ import { applyAgentStatistics } from './conversation-support.js';
  * when auto-assignment is off, the customer is blocked, or nobody can take it.
  */
 export class AutoAssignConversation {
-  constructor(private readonly ports: Pick<Ports, 'conversations' | 'customers' | 'agents' | 'settings' | 'activity' | 'events' | 'ids' | 'clock'>) {}
+  constructor(
+    private readonly ports: Pick<
+      Ports,
+      'conversations' | 'customers' | 'agents' | 'settings' | 'activity' | 'events' | 'ids' | 'clock'
+    >,
+  ) {}
 
-  async execute(input: { conversationId: Id }): Promise<{ conversation: ConversationPrimitives; assigned: boolean }> {
+  async execute(input: {
+    conversationId: Id;
+  }): Promise<{ conversation: ConversationPrimitives; assigned: boolean }> {
     const before = await requireConversation(this.ports, input.conversationId);
     if (before.assignedAgent || before.status === 'closed') return { conversation: before, assigned: false };
     const customer = await requireCustomer(this.ports, before.customerId);
@@ -43,16 +50,28 @@ export class AutoAssignConversation {
         await this.ports.agents.releaseConversationSlot(candidate.id);
         throw error;
       }
-      await applyAgentStatistics(this.ports, { type: 'assigned', agentId: candidate.id }, { slotReservedFor: candidate.id });
-      await recordActivity(this.ports, SYSTEM, {}, {
-        entityType: 'conversation',
-        entityId: saved.id,
-        action: 'assigned',
-        before,
-        after: saved,
-        reason: 'auto-assignment',
+      await applyAgentStatistics(
+        this.ports,
+        { type: 'assigned', agentId: candidate.id },
+        { slotReservedFor: candidate.id },
+      );
+      await recordActivity(
+        this.ports,
+        SYSTEM,
+        {},
+        {
+          entityType: 'conversation',
+          entityId: saved.id,
+          action: 'assigned',
+          before,
+          after: saved,
+          reason: 'auto-assignment',
+        },
+      );
+      await publish(this.ports, conversation.pullEvents(), {
+        assignedAgent: saved.assignedAgent,
+        customerId: saved.customerId,
       });
-      await publish(this.ports, conversation.pullEvents(), { assignedAgent: saved.assignedAgent, customerId: saved.customerId });
       return { conversation: saved, assigned: true };
     }
     return { conversation: before, assigned: false };

@@ -1,7 +1,10 @@
 import type { ActivityAction } from '../../domain/activity/activity.types.js';
 import type { AssignmentEvent } from '../../domain/assignment/assignment-policy.js';
 import { Conversation } from '../../domain/conversation/conversation.js';
-import type { ConversationPrimitives, ConversationStatus } from '../../domain/conversation/conversation.types.js';
+import type {
+  ConversationPrimitives,
+  ConversationStatus,
+} from '../../domain/conversation/conversation.types.js';
 import type { Id } from '../../domain/shared/ids.js';
 import type { Ports } from '../ports/ports.js';
 import { recordActivity } from '../shared/activity.js';
@@ -20,10 +23,15 @@ export interface ChangeConversationStatusInput {
 }
 
 /** What a status change means for the agents' counters. */
-function assignmentEventFor(before: ConversationPrimitives, after: ConversationPrimitives): AssignmentEvent | undefined {
+function assignmentEventFor(
+  before: ConversationPrimitives,
+  after: ConversationPrimitives,
+): AssignmentEvent | undefined {
   if (after.status === 'resolved') return { type: 'resolved', agentId: before.assignedAgent };
-  if (after.status === 'closed') return { type: 'closed', agentId: before.assignedAgent, from: before.status };
-  if (before.status === 'resolved' && after.assignedAgent) return { type: 'reopened', agentId: after.assignedAgent };
+  if (after.status === 'closed')
+    return { type: 'closed', agentId: before.assignedAgent, from: before.status };
+  if (before.status === 'resolved' && after.assignedAgent)
+    return { type: 'reopened', agentId: after.assignedAgent };
   if (before.assignedAgent && !after.assignedAgent && before.status !== 'resolved') {
     return { type: 'unassigned', agentId: before.assignedAgent };
   }
@@ -39,11 +47,16 @@ function activityActionFor(before: ConversationStatus, after: ConversationStatus
 
 /** Moves a conversation through its lifecycle (waiting, resolved, closed, reopened, back to the queue). */
 export class ChangeConversationStatus {
-  constructor(private readonly ports: Pick<Ports, 'conversations' | 'agents' | 'activity' | 'events' | 'ids' | 'clock'>) {}
+  constructor(
+    private readonly ports: Pick<Ports, 'conversations' | 'agents' | 'activity' | 'events' | 'ids' | 'clock'>,
+  ) {}
 
   async execute(input: ChangeConversationStatusInput): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
-    authorize(input.actor, 'conversation.changeStatus', { kind: 'conversation', assignedAgent: before.assignedAgent });
+    authorize(input.actor, 'conversation.changeStatus', {
+      kind: 'conversation',
+      assignedAgent: before.assignedAgent,
+    });
     const conversation = Conversation.fromPrimitives(before);
     const now = this.ports.clock.now();
     const by = actorId(input.actor);
@@ -62,7 +75,10 @@ export class ChangeConversationStatus {
       after: saved,
       reason: input.notes,
     });
-    await publish(this.ports, conversation.pullEvents(), { assignedAgent: saved.assignedAgent ?? before.assignedAgent, customerId: saved.customerId });
+    await publish(this.ports, conversation.pullEvents(), {
+      assignedAgent: saved.assignedAgent ?? before.assignedAgent,
+      customerId: saved.customerId,
+    });
     return saved;
   }
 }

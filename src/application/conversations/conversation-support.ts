@@ -55,7 +55,10 @@ export async function mutateConversation<T>(
     const result = change(conversation);
     try {
       const saved = await ports.conversations.update(conversation.toPrimitives());
-      await publish(ports, conversation.pullEvents(), { assignedAgent: saved.assignedAgent, customerId: saved.customerId });
+      await publish(ports, conversation.pullEvents(), {
+        assignedAgent: saved.assignedAgent,
+        customerId: saved.customerId,
+      });
       return { saved, result };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= attempts) throw error;

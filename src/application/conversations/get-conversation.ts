@@ -9,7 +9,10 @@ export class GetConversation {
 
   async execute(input: { actor: Actor; conversationId: Id }): Promise<ConversationPrimitives> {
     const conversation = await requireConversation(this.ports, input.conversationId);
-    authorize(input.actor, 'conversation.read', { kind: 'conversation', assignedAgent: conversation.assignedAgent });
+    authorize(input.actor, 'conversation.read', {
+      kind: 'conversation',
+      assignedAgent: conversation.assignedAgent,
+    });
     return conversation;
   }
 }

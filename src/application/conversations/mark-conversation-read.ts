@@ -12,7 +12,9 @@ import { authorize, requireConversation } from '../shared/guards.js';
  * reach WhatsApp does not undo the read on our side.
  */
 export class MarkConversationRead {
-  constructor(private readonly ports: Pick<Ports, 'conversations' | 'messages' | 'whatsapp' | 'events' | 'clock'>) {}
+  constructor(
+    private readonly ports: Pick<Ports, 'conversations' | 'messages' | 'whatsapp' | 'events' | 'clock'>,
+  ) {}
 
   async execute(input: { actor: Actor; conversationId: Id }): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
@@ -22,15 +24,22 @@ export class MarkConversationRead {
     const now = this.ports.clock.now();
     conversation.markRead(now);
     const saved = await this.ports.conversations.update(conversation.toPrimitives());
-    await publish(this.ports, conversation.pullEvents(), { assignedAgent: saved.assignedAgent, customerId: saved.customerId });
+    await publish(this.ports, conversation.pullEvents(), {
+      assignedAgent: saved.assignedAgent,
+      customerId: saved.customerId,
+    });
 
     const latest = (await this.ports.messages.listByConversation(saved.id, { limit: 20 })).items.find(
       (m) => m.direction === 'inbound' && m.whatsappMessageId,
     );
     if (latest?.whatsappMessageId) {
       try {
-        await this.ports.whatsapp.markRead({ phoneNumberId: saved.whatsappData?.phoneNumberId, whatsappMessageId: latest.whatsappMessageId });
-        if (latest.status !== 'read') await this.ports.messages.advanceStatus(latest.id, ['delivered'], 'read', { readAt: now });
+        await this.ports.whatsapp.markRead({
+          phoneNumberId: saved.whatsappData?.phoneNumberId,
+          whatsappMessageId: latest.whatsappMessageId,
+        });
+        if (latest.status !== 'read')
+          await this.ports.messages.advanceStatus(latest.id, ['delivered'], 'read', { readAt: now });
       } catch {
         // Read receipts are best effort: the agent has read it whatever WhatsApp answers.
       }

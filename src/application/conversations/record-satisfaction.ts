@@ -18,11 +18,19 @@ export interface RecordSatisfactionInput {
 
 /** The customer's 1–5 rating of a resolved conversation; feeds the customer's satisfaction score. */
 export class RecordSatisfaction {
-  constructor(private readonly ports: Pick<Ports, 'conversations' | 'customers' | 'activity' | 'events' | 'ids' | 'clock'>) {}
+  constructor(
+    private readonly ports: Pick<
+      Ports,
+      'conversations' | 'customers' | 'activity' | 'events' | 'ids' | 'clock'
+    >,
+  ) {}
 
   async execute(input: RecordSatisfactionInput): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
-    authorize(input.actor, 'conversation.update', { kind: 'conversation', assignedAgent: before.assignedAgent });
+    authorize(input.actor, 'conversation.update', {
+      kind: 'conversation',
+      assignedAgent: before.assignedAgent,
+    });
     const now = this.ports.clock.now();
     const conversation = Conversation.fromPrimitives(before);
     conversation.recordSatisfaction(input.rating, input.comment, now);
@@ -43,7 +51,10 @@ export class RecordSatisfaction {
       after: saved,
       reason: 'customer satisfaction recorded',
     });
-    await publish(this.ports, conversation.pullEvents(), { assignedAgent: saved.assignedAgent, customerId: saved.customerId });
+    await publish(this.ports, conversation.pullEvents(), {
+      assignedAgent: saved.assignedAgent,
+      customerId: saved.customerId,
+    });
     return saved;
   }
 }

@@ -20,13 +20,23 @@ export interface TransferConversationInput {
 
 /** Hands an assigned conversation to another agent: the new agent's capacity is checked, the old one's slot freed. */
 export class TransferConversation {
-  constructor(private readonly ports: Pick<Ports, 'conversations' | 'agents' | 'settings' | 'activity' | 'events' | 'ids' | 'clock'>) {}
+  constructor(
+    private readonly ports: Pick<
+      Ports,
+      'conversations' | 'agents' | 'settings' | 'activity' | 'events' | 'ids' | 'clock'
+    >,
+  ) {}
 
   async execute(input: TransferConversationInput): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
-    authorize(input.actor, 'conversation.transfer', { kind: 'conversation', assignedAgent: before.assignedAgent, assignTo: input.toAgentId });
+    authorize(input.actor, 'conversation.transfer', {
+      kind: 'conversation',
+      assignedAgent: before.assignedAgent,
+      assignTo: input.toAgentId,
+    });
     const target = await requireAgent(this.ports, input.toAgentId);
-    if (!target.isActive) throw new BusinessRuleError('AGENT.INACTIVE', 'A deactivated agent cannot receive conversations');
+    if (!target.isActive)
+      throw new BusinessRuleError('AGENT.INACTIVE', 'A deactivated agent cannot receive conversations');
     const conversation = Conversation.fromPrimitives(before);
     conversation.transferTo(target.id, actorId(input.actor), this.ports.clock.now());
 
@@ -52,7 +62,10 @@ export class TransferConversation {
       after: saved,
       reason: input.reason,
     });
-    await publish(this.ports, conversation.pullEvents(), { assignedAgent: saved.assignedAgent, customerId: saved.customerId });
+    await publish(this.ports, conversation.pullEvents(), {
+      assignedAgent: saved.assignedAgent,
+      customerId: saved.customerId,
+    });
     return saved;
   }
 }

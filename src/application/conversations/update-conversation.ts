@@ -25,11 +25,16 @@ export interface UpdateConversationInput {
 
 /** Priority, category, tags and the AI switches of a conversation. */
 export class UpdateConversation {
-  constructor(private readonly ports: Pick<Ports, 'conversations' | 'activity' | 'events' | 'ids' | 'clock'>) {}
+  constructor(
+    private readonly ports: Pick<Ports, 'conversations' | 'activity' | 'events' | 'ids' | 'clock'>,
+  ) {}
 
   async execute(input: UpdateConversationInput): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
-    authorize(input.actor, 'conversation.update', { kind: 'conversation', assignedAgent: before.assignedAgent });
+    authorize(input.actor, 'conversation.update', {
+      kind: 'conversation',
+      assignedAgent: before.assignedAgent,
+    });
     const conversation = Conversation.fromPrimitives(before);
     const now = this.ports.clock.now();
     if (input.priority !== undefined) conversation.changePriority(input.priority, now);

@@ -1,8 +1,7 @@
-import { Message } from '../../domain/message/message.js';
+import { Message, statusPredecessors } from '../../domain/message/message.js';
 import type { MessagePrimitives, WhatsAppStatus } from '../../domain/message/message.types.js';
-import { statusPredecessors } from '../../domain/message/message.js';
-import type { Ports } from '../ports/ports.js';
 import { mutateConversation } from '../conversations/conversation-support.js';
+import type { Ports } from '../ports/ports.js';
 import { publish } from '../shared/events.js';
 
 export interface MessageStatusUpdate {
@@ -33,16 +32,32 @@ export class ApplyMessageStatus {
       const error = update.errors?.[0];
       const changed =
         update.status === 'failed'
-          ? message.markFailed({ code: error?.code ?? 0, title: error?.title ?? error?.message ?? 'unknown error' }, update.timestamp, {
-              assignedAgent: conversation?.assignedAgent,
-            })
-          : message.advance(update.status, update.timestamp, {}, { assignedAgent: conversation?.assignedAgent });
+          ? message.markFailed(
+              { code: error?.code ?? 0, title: error?.title ?? error?.message ?? 'unknown error' },
+              update.timestamp,
+              {
+                assignedAgent: conversation?.assignedAgent,
+              },
+            )
+          : message.advance(
+              update.status,
+              update.timestamp,
+              {},
+              { assignedAgent: conversation?.assignedAgent },
+            );
       if (!changed) return 'ignored';
       const next = message.toPrimitives();
-      const written = await this.ports.messages.advanceStatus(stored.id, statusPredecessors(update.status), update.status, statusFields(next));
+      const written = await this.ports.messages.advanceStatus(
+        stored.id,
+        statusPredecessors(update.status),
+        update.status,
+        statusFields(next),
+      );
       if (!written) continue; // another status landed first: re-read and decide again
       if (update.status === 'failed' && conversation && conversation.status !== 'closed') {
-        await mutateConversation(this.ports, conversation.id, (c) => c.recordFailedDelivery(this.ports.clock.now()));
+        await mutateConversation(this.ports, conversation.id, (c) =>
+          c.recordFailedDelivery(this.ports.clock.now()),
+        );
       }
       await publish(this.ports, message.pullEvents(), {
         assignedAgent: conversation?.assignedAgent,

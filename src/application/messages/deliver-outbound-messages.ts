@@ -1,8 +1,8 @@
 import { Message, retryBackoffMs } from '../../domain/message/message.js';
 import type { MessagePrimitives } from '../../domain/message/message.types.js';
+import { mutateConversation } from '../conversations/conversation-support.js';
 import { type OutboundContent, WhatsAppSendError } from '../ports/gateways.js';
 import type { Ports } from '../ports/ports.js';
-import { mutateConversation } from '../conversations/conversation-support.js';
 import { publish } from '../shared/events.js';
 import { statusFields } from './apply-message-status.js';
 
@@ -33,7 +33,8 @@ export function toOutboundContent(m: MessagePrimitives): OutboundContent {
     case 'audio':
     case 'video': {
       const attachment = m.attachments[0];
-      if (!attachment?.url) throw new WhatsAppSendError('The attachment has no URL to send', false, undefined, 'NO_MEDIA_URL');
+      if (!attachment?.url)
+        throw new WhatsAppSendError('The attachment has no URL to send', false, undefined, 'NO_MEDIA_URL');
       const caption = m.content.startsWith('[') ? undefined : m.content;
       return {
         type: m.type,
@@ -52,7 +53,15 @@ export function toOutboundContent(m: MessagePrimitives): OutboundContent {
             kind: 'list',
             body: i.body ?? m.content,
             buttonText: 'Options',
-            sections: [{ rows: (i.listItems ?? []).map((r) => ({ id: r.id, title: r.title, ...(r.description ? { description: r.description } : {}) })) }],
+            sections: [
+              {
+                rows: (i.listItems ?? []).map((r) => ({
+                  id: r.id,
+                  title: r.title,
+                  ...(r.description ? { description: r.description } : {}),
+                })),
+              },
+            ],
           }
         : {
             type: 'interactive',
@@ -74,11 +83,20 @@ export function toOutboundContent(m: MessagePrimitives): OutboundContent {
  * with the WhatsApp error code and title on permanent errors or after MAX_SEND_ATTEMPTS.
  */
 export class DeliverOutboundMessages {
-  constructor(private readonly ports: Pick<Ports, 'messages' | 'conversations' | 'customers' | 'whatsapp' | 'events' | 'clock'>) {}
+  constructor(
+    private readonly ports: Pick<
+      Ports,
+      'messages' | 'conversations' | 'customers' | 'whatsapp' | 'events' | 'clock'
+    >,
+  ) {}
 
   async execute(input: { limit?: number } = {}): Promise<DeliveryReport> {
     const now = this.ports.clock.now();
-    const claimed = await this.ports.messages.claimOutbound(now, new Date(now.getTime() + SEND_LEASE_MS), input.limit ?? 20);
+    const claimed = await this.ports.messages.claimOutbound(
+      now,
+      new Date(now.getTime() + SEND_LEASE_MS),
+      input.limit ?? 20,
+    );
     const report: DeliveryReport = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
     for (const record of claimed) report[await this.#deliver(record)] += 1;
     return report;
@@ -90,8 +108,11 @@ export class DeliverOutboundMessages {
     const message = Message.fromPrimitives(record);
     const audience = { assignedAgent: conversation?.assignedAgent };
     try {
-      if (!customer || customer.erasedAt) throw new WhatsAppSendError('The customer no longer exists', false, undefined, 'NO_RECIPIENT');
-      const replyTo = record.replyTo ? (await this.ports.messages.findById(record.replyTo))?.whatsappMessageId : undefined;
+      if (!customer || customer.erasedAt)
+        throw new WhatsAppSendError('The customer no longer exists', false, undefined, 'NO_RECIPIENT');
+      const replyTo = record.replyTo
+        ? (await this.ports.messages.findById(record.replyTo))?.whatsappMessageId
+        : undefined;
       const result = await this.ports.whatsapp.send({
         phoneNumberId: conversation?.whatsappData?.phoneNumberId,
         to: customer.phoneNumber,
@@ -103,7 +124,9 @@ export class DeliverOutboundMessages {
       return 'sent';
     } catch (error) {
       const sendError =
-        error instanceof WhatsAppSendError ? error : new WhatsAppSendError(String((error as Error)?.message ?? error), true);
+        error instanceof WhatsAppSendError
+          ? error
+          : new WhatsAppSendError(String((error as Error)?.message ?? error), true);
       const attempt = (record.sendAttempts ?? 0) + 1;
       const now = this.ports.clock.now();
       if (sendError.retryable && attempt < MAX_SEND_ATTEMPTS) {
@@ -112,10 +135,18 @@ export class DeliverOutboundMessages {
         const retryAfter = Math.min(sendError.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS);
         message.scheduleRetry(attempt, now, Math.max(retryAfter, retryBackoffMs(attempt, 1_000, 5 * 60_000)));
         const p = message.toPrimitives();
-        await this.ports.messages.patch(record.id, { sendAttempts: p.sendAttempts, nextAttemptAt: p.nextAttemptAt, leaseUntil: now });
+        await this.ports.messages.patch(record.id, {
+          sendAttempts: p.sendAttempts,
+          nextAttemptAt: p.nextAttemptAt,
+          leaseUntil: now,
+        });
         return 'retried';
       }
-      message.markFailed({ code: sendError.code ?? 0, title: sendError.title ?? sendError.message }, now, audience);
+      message.markFailed(
+        { code: sendError.code ?? 0, title: sendError.title ?? sendError.message },
+        now,
+        audience,
+      );
       await this.#write(message, ['pending'], 'failed', { sendAttempts: attempt });
       if (conversation && conversation.status !== 'closed') {
         await mutateConversation(this.ports, conversation.id, (c) => c.recordFailedDelivery(now));
@@ -130,7 +161,12 @@ export class DeliverOutboundMessages {
     }
   }
 
-  async #write(message: Message, from: MessagePrimitives['status'][], to: MessagePrimitives['status'], extra: Partial<MessagePrimitives> = {}) {
+  async #write(
+    message: Message,
+    from: MessagePrimitives['status'][],
+    to: MessagePrimitives['status'],
+    extra: Partial<MessagePrimitives> = {},
+  ) {
     const p = message.toPrimitives();
     await this.ports.messages.advanceStatus(p.id, from, to, statusFields(p));
     if (Object.keys(extra).length > 0) await this.ports.messages.patch(p.id, extra);

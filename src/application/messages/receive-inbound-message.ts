@@ -4,12 +4,17 @@ import { Customer } from '../../domain/customer/customer.js';
 import type { CustomerPrimitives } from '../../domain/customer/customer.types.js';
 import { PhoneNumber } from '../../domain/customer/phone-number.js';
 import { Message } from '../../domain/message/message.js';
-import type { Attachment, AttachmentType, MessagePrimitives, MessageType } from '../../domain/message/message.types.js';
+import type {
+  Attachment,
+  AttachmentType,
+  MessagePrimitives,
+  MessageType,
+} from '../../domain/message/message.types.js';
 import { ConcurrencyError, DuplicateError } from '../../domain/shared/errors.js';
 import { Ticket } from '../../domain/ticket/ticket.js';
-import type { Ports } from '../ports/ports.js';
 import { AutoAssignConversation } from '../conversations/auto-assign-conversation.js';
 import { mutateConversation } from '../conversations/conversation-support.js';
+import type { Ports } from '../ports/ports.js';
 import { recordActivity } from '../shared/activity.js';
 import { SYSTEM } from '../shared/actor.js';
 import { publish } from '../shared/events.js';
@@ -67,7 +72,16 @@ export class ReceiveInboundMessage {
   constructor(
     private readonly ports: Pick<
       Ports,
-      'customers' | 'conversations' | 'messages' | 'tickets' | 'agents' | 'settings' | 'activity' | 'events' | 'ids' | 'clock'
+      | 'customers'
+      | 'conversations'
+      | 'messages'
+      | 'tickets'
+      | 'agents'
+      | 'settings'
+      | 'activity'
+      | 'events'
+      | 'ids'
+      | 'clock'
     >,
   ) {
     this.#autoAssign = new AutoAssignConversation(ports);
@@ -95,7 +109,11 @@ export class ReceiveInboundMessage {
         location: input.location,
         contacts: input.contacts,
         interactive: input.interactive
-          ? { type: input.interactive.type, replyId: input.interactive.replyId, body: input.interactive.title }
+          ? {
+              type: input.interactive.type,
+              replyId: input.interactive.replyId,
+              body: input.interactive.title,
+            }
           : undefined,
         reaction: input.reaction ? await this.#reaction(input.reaction) : undefined,
         replyToWhatsappId: input.replyToWhatsappId,
@@ -137,13 +155,18 @@ export class ReceiveInboundMessage {
       customerId: customer.id,
     });
     if (newCustomer) {
-      await recordActivity(this.ports, SYSTEM, {}, {
-        entityType: 'customer',
-        entityId: customer.id,
-        action: 'created',
-        after: customer,
-        reason: 'first WhatsApp message',
-      });
+      await recordActivity(
+        this.ports,
+        SYSTEM,
+        {},
+        {
+          entityType: 'customer',
+          entityId: customer.id,
+          action: 'created',
+          after: customer,
+          reason: 'first WhatsApp message',
+        },
+      );
     }
 
     let finalConversation = saved;
@@ -164,11 +187,15 @@ export class ReceiveInboundMessage {
       this.ports.conversations.findById(message.conversationId),
       this.ports.customers.findById(message.customerId),
     ]);
-    if (!conversation || !customer) throw new Error(`stored message ${message.id} has lost its conversation or customer`);
+    if (!conversation || !customer)
+      throw new Error(`stored message ${message.id} has lost its conversation or customer`);
     return { message, conversation, customer, created: false, newConversation: false };
   }
 
-  async #findOrCreateCustomer(phone: string, profileName?: string): Promise<{ customer: CustomerPrimitives; created: boolean }> {
+  async #findOrCreateCustomer(
+    phone: string,
+    profileName?: string,
+  ): Promise<{ customer: CustomerPrimitives; created: boolean }> {
     const found = await this.ports.customers.findByPhone(phone);
     if (found) {
       if (profileName && !found.firstName && !found.lastName) {
@@ -186,7 +213,11 @@ export class ReceiveInboundMessage {
     const settings = await loadSettings(this.ports);
     const customer = Customer.create(
       { phoneNumber: phone, source: 'whatsapp' },
-      { id: this.ports.ids.next(), now: this.ports.clock.now(), defaultRegion: settings.get('default_phone_region') },
+      {
+        id: this.ports.ids.next(),
+        now: this.ports.clock.now(),
+        defaultRegion: settings.get('default_phone_region'),
+      },
     );
     if (profileName) customer.fillProfileName(profileName, this.ports.clock.now());
     const record = customer.toPrimitives();
@@ -220,13 +251,18 @@ export class ReceiveInboundMessage {
     const record = conversation.toPrimitives();
     await this.ports.conversations.insert(record);
     await publish(this.ports, conversation.pullEvents(), { customerId: customer.id });
-    await recordActivity(this.ports, SYSTEM, {}, {
-      entityType: 'conversation',
-      entityId: record.id,
-      action: 'created',
-      after: record,
-      reason: 'customer message',
-    });
+    await recordActivity(
+      this.ports,
+      SYSTEM,
+      {},
+      {
+        entityType: 'conversation',
+        entityId: record.id,
+        action: 'created',
+        after: record,
+        reason: 'customer message',
+      },
+    );
     return { conversation: record, created: true };
   }
 

@@ -5,8 +5,8 @@ import type { MessagePrimitives } from '../../domain/message/message.types.js';
 import { BusinessRuleError, DuplicateError } from '../../domain/shared/errors.js';
 import type { Id } from '../../domain/shared/ids.js';
 import { Ticket } from '../../domain/ticket/ticket.js';
-import type { Ports } from '../ports/ports.js';
 import { mutateConversation } from '../conversations/conversation-support.js';
+import type { Ports } from '../ports/ports.js';
 import { recordActivity } from '../shared/activity.js';
 import type { Actor, RequestMeta } from '../shared/actor.js';
 import { publish } from '../shared/events.js';
@@ -36,11 +36,19 @@ export interface SendMessageInput {
  * and the first response of the conversation's open tickets. The outbox sender delivers it.
  */
 export class SendMessage {
-  constructor(private readonly ports: Pick<Ports, 'conversations' | 'messages' | 'tickets' | 'activity' | 'events' | 'ids' | 'clock'>) {}
+  constructor(
+    private readonly ports: Pick<
+      Ports,
+      'conversations' | 'messages' | 'tickets' | 'activity' | 'events' | 'ids' | 'clock'
+    >,
+  ) {}
 
   async execute(input: SendMessageInput): Promise<{ message: MessagePrimitives; duplicate: boolean }> {
     const conversationRecord = await requireConversation(this.ports, input.conversationId);
-    authorize(input.actor, 'message.send', { kind: 'conversation', assignedAgent: conversationRecord.assignedAgent });
+    authorize(input.actor, 'message.send', {
+      kind: 'conversation',
+      assignedAgent: conversationRecord.assignedAgent,
+    });
     const agentId = input.actor.kind === 'agent' ? input.actor.id : undefined;
     if (agentId && input.idempotencyKey) {
       const earlier = await this.ports.messages.findByIdempotencyKey(agentId, input.idempotencyKey);
@@ -48,7 +56,10 @@ export class SendMessage {
     }
     const conversation = Conversation.fromPrimitives(conversationRecord);
     if (conversation.isClosed) {
-      throw new BusinessRuleError('CONVERSATION.CLOSED', 'The conversation is closed: messages can no longer be sent in it');
+      throw new BusinessRuleError(
+        'CONVERSATION.CLOSED',
+        'The conversation is closed: messages can no longer be sent in it',
+      );
     }
     const now = this.ports.clock.now();
     assertCanSendFreeForm(conversation, input.message.type, now);
@@ -85,7 +96,12 @@ export class SendMessage {
       entityType: 'message',
       entityId: record.id,
       action: 'created',
-      after: { conversationId: record.conversationId, type: record.type, sender: record.sender, status: record.status },
+      after: {
+        conversationId: record.conversationId,
+        type: record.type,
+        sender: record.sender,
+        status: record.status,
+      },
     });
     await publish(this.ports, message.pullEvents(), {
       assignedAgent: saved.assignedAgent,

@@ -1,3 +1,4 @@
+import type { ArchiveReader } from './archive.js';
 import type {
   AiAssistant,
   Clock,
@@ -7,7 +8,6 @@ import type {
   PasswordHasher,
   WhatsAppGateway,
 } from './gateways.js';
-import type { ArchiveReader } from './archive.js';
 import type { JobLock } from './job-lock.js';
 import type { Mailer } from './mailer.js';
 import type {

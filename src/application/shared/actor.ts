@@ -1,4 +1,4 @@
-import type { Permission, AgentRole } from '../../domain/agent/agent.types.js';
+import type { AgentRole, Permission } from '../../domain/agent/agent.types.js';
 import type { Id } from '../../domain/shared/ids.js';
 
 /** Who performs a use case: an authenticated agent, or the system itself (webhooks, jobs). */

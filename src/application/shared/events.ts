@@ -15,7 +15,8 @@ export async function publish(
           ...(audience.conversationId ? { conversationId: audience.conversationId } : {}),
           ...(audience.customerId ? { customerId: audience.customerId } : {}),
           ...event.payload,
-          assignedAgent: (event.payload as { assignedAgent?: string }).assignedAgent ?? audience.assignedAgent,
+          assignedAgent:
+            (event.payload as { assignedAgent?: string }).assignedAgent ?? audience.assignedAgent,
         },
       }))
     : events;

@@ -15,7 +15,10 @@ export function authorize(actor: Actor, action: Action, resource?: Resource): vo
   assertAuthorized(actor, action, resource);
 }
 
-export async function requireConversation(ports: Pick<Ports, 'conversations'>, id: Id): Promise<ConversationPrimitives> {
+export async function requireConversation(
+  ports: Pick<Ports, 'conversations'>,
+  id: Id,
+): Promise<ConversationPrimitives> {
   const found = await ports.conversations.findById(assertId('conversationId', id));
   if (!found) throw new NotFoundError('conversation', id);
   return found;

@@ -1,4 +1,3 @@
-import type { PhoneRegion } from '../customer/phone-number.js';
 /**
  * The registry of every known system setting: its category, description, whether admins may
  * edit it, its default value, and the zod schema its value must satisfy.
@@ -8,6 +7,7 @@ import type { PhoneRegion } from '../customer/phone-number.js';
  */
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
+import type { PhoneRegion } from '../customer/phone-number.js';
 import type { Id } from '../shared/ids.js';
 import {
   type BusinessHours,

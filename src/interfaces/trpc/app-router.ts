@@ -4,8 +4,8 @@
  * The web app imports only `type AppRouter` from this file.
  */
 import { activityRouter } from './routers/activity-router.js';
-import { aiRouter } from './routers/ai-router.js';
 import { agentsRouter } from './routers/agents-router.js';
+import { aiRouter } from './routers/ai-router.js';
 import { analyticsRouter } from './routers/analytics-router.js';
 import { authRouter } from './routers/auth-router.js';
 import { conversationsRouter } from './routers/conversations-router.js';

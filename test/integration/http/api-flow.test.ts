@@ -148,7 +148,10 @@ describe.each<Adapters>(['memory', 'mongo'])('agent API flow (%s adapters)', (ad
 
     const history = await alice.http.messages.list.query({ conversationId, limit: 10 });
     // The satisfaction survey (a system message sent on resolution) may already be in the history too.
-    expect(history.items.filter((m) => m.sender !== 'system').map((m) => m.direction)).toEqual(['outbound', 'inbound']);
+    expect(history.items.filter((m) => m.sender !== 'system').map((m) => m.direction)).toEqual([
+      'outbound',
+      'inbound',
+    ]);
     const read = await alice.http.conversations.markRead.mutate({ conversationId });
     expect(read.unreadCount).toBe(0);
     const rated = await alice.http.conversations.recordSatisfaction.mutate({ conversationId, rating: 5 });

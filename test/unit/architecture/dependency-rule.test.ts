@@ -19,7 +19,8 @@ type Layer = 'domain' | 'application' | 'infrastructure' | 'interfaces' | 'entry
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'web' && dir.endsWith('interfaces') ? [] : sourceFiles(path);
+    if (statSync(path).isDirectory())
+      return name === 'web' && dir.endsWith('interfaces') ? [] : sourceFiles(path);
     return /\.tsx?$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
   });
 }
@@ -63,7 +64,8 @@ function violations(): string[] {
         if (!allowed) found.push(`${from} imports ${target} (${fromLayer} -> ${toLayer})`);
       } else if (!spec.startsWith('node:') || fromLayer === 'domain') {
         const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
-        if (fromLayer === 'domain' && !PURE_LIBRARIES.has(pkg)) found.push(`${from} imports package ${spec} (domain is pure)`);
+        if (fromLayer === 'domain' && !PURE_LIBRARIES.has(pkg))
+          found.push(`${from} imports package ${spec} (domain is pure)`);
         if (fromLayer === 'application' && !PURE_LIBRARIES.has(pkg) && !spec.startsWith('node:')) {
           found.push(`${from} imports package ${spec} (application knows only domain and ports)`);
         }
@@ -85,7 +87,9 @@ describe('the dependency rule', () => {
   });
 
   it('would catch an outward import (self-check of the reader)', () => {
-    expect(importsOf(join(src, 'application/ports/repositories.ts')).some((s) => s.includes('domain/'))).toBe(true);
+    expect(importsOf(join(src, 'application/ports/repositories.ts')).some((s) => s.includes('domain/'))).toBe(
+      true,
+    );
     expect(layerOf('src/domain/x.ts')).toBe('domain');
     expect(layerOf('src/main.ts')).toBe('entry');
   });

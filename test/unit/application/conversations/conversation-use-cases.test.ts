@@ -46,7 +46,9 @@ describe('conversation use cases', () => {
   it('lets an agent take an unassigned conversation, but not assign it to someone else', async () => {
     const id = await newConversation();
     const assign = new AssignConversation(ports);
-    await expect(assign.execute({ actor: ana, conversationId: id, agentId: beto.id })).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
+    await expect(assign.execute({ actor: ana, conversationId: id, agentId: beto.id })).rejects.toMatchObject({
+      code: 'AUTH.FORBIDDEN',
+    });
     const taken = await assign.execute({ actor: ana, conversationId: id, agentId: ana.id });
     expect(taken).toMatchObject({ status: 'assigned', assignedAgent: ana.id, assignedBy: ana.id });
     expect(await stats(ana.id)).toMatchObject({ currentActiveConversations: 1, totalConversations: 1 });
@@ -67,7 +69,12 @@ describe('conversation use cases', () => {
       createdAt: ports.clock.now(),
       updatedAt: ports.clock.now(),
     });
-    const ids = await Promise.all([newConversation(), newConversation(), newConversation(), newConversation()]);
+    const ids = await Promise.all([
+      newConversation(),
+      newConversation(),
+      newConversation(),
+      newConversation(),
+    ]);
     const assign = new AssignConversation(ports);
     const results = await Promise.allSettled(
       ids.map((conversationId) => assign.execute({ actor: supervisor, conversationId, agentId: ana.id })),
@@ -81,7 +88,12 @@ describe('conversation use cases', () => {
   it('transfers between agents and keeps both counters right', async () => {
     const id = await newConversation();
     await new AssignConversation(ports).execute({ actor: supervisor, conversationId: id, agentId: ana.id });
-    const moved = await new TransferConversation(ports).execute({ actor: supervisor, conversationId: id, toAgentId: beto.id, reason: 'shift end' });
+    const moved = await new TransferConversation(ports).execute({
+      actor: supervisor,
+      conversationId: id,
+      toAgentId: beto.id,
+      reason: 'shift end',
+    });
     expect(moved.assignedAgent).toBe(beto.id);
     expect((await stats(ana.id)).currentActiveConversations).toBe(0);
     expect(await stats(beto.id)).toMatchObject({ currentActiveConversations: 1, totalConversations: 1 });
@@ -91,8 +103,17 @@ describe('conversation use cases', () => {
   it('resolving frees the slot and counts the resolution; reopening by the customer takes it back', async () => {
     const id = await newConversation();
     await new AssignConversation(ports).execute({ actor: ana, conversationId: id, agentId: ana.id });
-    const resolved = await new ChangeConversationStatus(ports).execute({ actor: ana, conversationId: id, status: 'resolved', notes: 'sent tracking' });
-    expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: ana.id, resolutionNotes: 'sent tracking' });
+    const resolved = await new ChangeConversationStatus(ports).execute({
+      actor: ana,
+      conversationId: id,
+      status: 'resolved',
+      notes: 'sent tracking',
+    });
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      resolvedBy: ana.id,
+      resolutionNotes: 'sent tracking',
+    });
     expect(await stats(ana.id)).toMatchObject({ currentActiveConversations: 0, resolvedConversations: 1 });
     const log = await ports.activity.listByEntity('conversation', id, { limit: 1 });
     expect(log.items[0]?.action).toBe('resolved');
@@ -110,7 +131,11 @@ describe('conversation use cases', () => {
 
   it('refuses an illegal transition with a typed error', async () => {
     const id = await newConversation();
-    await new ChangeConversationStatus(ports).execute({ actor: supervisor, conversationId: id, status: 'closed' });
+    await new ChangeConversationStatus(ports).execute({
+      actor: supervisor,
+      conversationId: id,
+      status: 'closed',
+    });
     await expect(
       new ChangeConversationStatus(ports).execute({ actor: supervisor, conversationId: id, status: 'open' }),
     ).rejects.toMatchObject({ code: 'CONVERSATION.ILLEGAL_TRANSITION' });
@@ -126,10 +151,18 @@ describe('conversation use cases', () => {
     const list = new ListConversations(ports);
     const seen = (await list.execute({ actor: ana, filter: {}, page: { limit: 50 } })).items.map((c) => c.id);
     expect(seen.sort()).toEqual([mine, queued].sort());
-    expect((await list.execute({ actor: ana, filter: { assignedAgent: beto.id }, page: { limit: 50 } })).items).toEqual([]);
-    expect((await list.execute({ actor: supervisor, filter: {}, page: { limit: 50 } })).items).toHaveLength(3);
-    await expect(new GetConversation(ports).execute({ actor: ana, conversationId: theirs })).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
-    await expect(new GetConversation(ports).execute({ actor: ana, conversationId: 'ffffffffffffffffffffffff' })).rejects.toMatchObject({
+    expect(
+      (await list.execute({ actor: ana, filter: { assignedAgent: beto.id }, page: { limit: 50 } })).items,
+    ).toEqual([]);
+    expect((await list.execute({ actor: supervisor, filter: {}, page: { limit: 50 } })).items).toHaveLength(
+      3,
+    );
+    await expect(
+      new GetConversation(ports).execute({ actor: ana, conversationId: theirs }),
+    ).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
+    await expect(
+      new GetConversation(ports).execute({ actor: ana, conversationId: 'ffffffffffffffffffffffff' }),
+    ).rejects.toMatchObject({
       code: 'CONVERSATION.NOT_FOUND',
     });
   });
@@ -146,15 +179,25 @@ describe('conversation use cases', () => {
     });
     expect(updated).toMatchObject({ priority: 'high', tags: ['envio', 'urgente'], isAIEnabled: false });
     const log = await ports.activity.listByEntity('conversation', id, { limit: 1 });
-    expect(log.items[0]?.details.changes).toEqual(expect.arrayContaining(['priority', 'tags', 'isAIEnabled']));
+    expect(log.items[0]?.details.changes).toEqual(
+      expect.arrayContaining(['priority', 'tags', 'isAIEnabled']),
+    );
   });
 
   it('adds internal notes and marks the conversation read on WhatsApp', async () => {
     const id = await newConversation();
     await new AssignConversation(ports).execute({ actor: ana, conversationId: id, agentId: ana.id });
-    const noted = await new AddInternalNote(ports).execute({ actor: ana, conversationId: id, content: 'Cliente frecuente' });
+    const noted = await new AddInternalNote(ports).execute({
+      actor: ana,
+      conversationId: id,
+      content: 'Cliente frecuente',
+    });
     expect(noted.internalNotes).toHaveLength(1);
-    expect(noted.internalNotes[0]).toMatchObject({ agent: ana.id, content: 'Cliente frecuente', isVisible: false });
+    expect(noted.internalNotes[0]).toMatchObject({
+      agent: ana.id,
+      content: 'Cliente frecuente',
+      isVisible: false,
+    });
     const read = await new MarkConversationRead(ports).execute({ actor: ana, conversationId: id });
     expect(read.unreadCount).toBe(0);
     expect(ports.whatsapp.reads.map((r) => r.whatsappMessageId)).toEqual([`wamid.C${seq}`]);
@@ -163,10 +206,23 @@ describe('conversation use cases', () => {
   it('records satisfaction only after resolution, feeding the customer score', async () => {
     const id = await newConversation();
     const record = new RecordSatisfaction(ports);
-    await expect(record.execute({ actor: supervisor, conversationId: id, rating: 5 })).rejects.toMatchObject({ kind: 'rule' });
-    await new ChangeConversationStatus(ports).execute({ actor: supervisor, conversationId: id, status: 'resolved' });
-    await expect(record.execute({ actor: supervisor, conversationId: id, rating: 6 })).rejects.toMatchObject({ kind: 'validation' });
-    const saved = await record.execute({ actor: supervisor, conversationId: id, rating: 4, comment: 'rápido' });
+    await expect(record.execute({ actor: supervisor, conversationId: id, rating: 5 })).rejects.toMatchObject({
+      kind: 'rule',
+    });
+    await new ChangeConversationStatus(ports).execute({
+      actor: supervisor,
+      conversationId: id,
+      status: 'resolved',
+    });
+    await expect(record.execute({ actor: supervisor, conversationId: id, rating: 6 })).rejects.toMatchObject({
+      kind: 'validation',
+    });
+    const saved = await record.execute({
+      actor: supervisor,
+      conversationId: id,
+      rating: 4,
+      comment: 'rápido',
+    });
     expect(saved.customerSatisfaction?.rating).toBe(4);
     const customer = await ports.customers.findById(saved.customerId);
     expect(customer?.statistics.satisfactionScore).toBe(4);

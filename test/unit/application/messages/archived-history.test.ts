@@ -3,7 +3,10 @@ import { ChangeConversationStatus } from '../../../../src/application/conversati
 import { EraseCustomer } from '../../../../src/application/customers/erase-customer.js';
 import { GetCustomer } from '../../../../src/application/customers/get-customer.js';
 import { ListMessages } from '../../../../src/application/messages/list-messages.js';
-import { ReceiveInboundMessage } from '../../../../src/application/messages/receive-inbound-message.js';
+import {
+  type InboundResult,
+  ReceiveInboundMessage,
+} from '../../../../src/application/messages/receive-inbound-message.js';
 import type { AgentActor } from '../../../../src/application/shared/actor.js';
 import { SYSTEM } from '../../../../src/application/shared/actor.js';
 import type { InMemoryArchiveReader } from '../../../../src/infrastructure/memory/in-memory-archive-reader.js';
@@ -35,7 +38,7 @@ describe('archived history stays readable where a customer is shown', () => {
 
   async function conversationWith(count: number) {
     const receive = new ReceiveInboundMessage(ports);
-    let last;
+    let last: InboundResult | undefined;
     for (let i = 0; i < count; i++) {
       ports.clock.advanceMinutes(1);
       last = await receive.execute({

@@ -1,9 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { WhatsAppSendError } from '../../../../src/application/ports/gateways.js';
 import { ApplyMessageStatus } from '../../../../src/application/messages/apply-message-status.js';
-import { DeliverOutboundMessages, MAX_SEND_ATTEMPTS } from '../../../../src/application/messages/deliver-outbound-messages.js';
+import {
+  DeliverOutboundMessages,
+  MAX_SEND_ATTEMPTS,
+} from '../../../../src/application/messages/deliver-outbound-messages.js';
 import { ReceiveInboundMessage } from '../../../../src/application/messages/receive-inbound-message.js';
 import { SendMessage } from '../../../../src/application/messages/send-message.js';
+import { WhatsAppSendError } from '../../../../src/application/ports/gateways.js';
 import type { AgentActor } from '../../../../src/application/shared/actor.js';
 import { makeTestPorts, seedAgent, type TestPorts } from '../../../support/test-ports.js';
 
@@ -54,8 +57,18 @@ describe('sending: outbox, window, idempotency, delivery statuses', () => {
   });
 
   it('returns the first message for a retried idempotency key and sends once', async () => {
-    const a = await send.execute({ actor: agent, conversationId, message: text('Hola'), idempotencyKey: 'k-1' });
-    const b = await send.execute({ actor: agent, conversationId, message: text('Hola'), idempotencyKey: 'k-1' });
+    const a = await send.execute({
+      actor: agent,
+      conversationId,
+      message: text('Hola'),
+      idempotencyKey: 'k-1',
+    });
+    const b = await send.execute({
+      actor: agent,
+      conversationId,
+      message: text('Hola'),
+      idempotencyKey: 'k-1',
+    });
     expect(b.duplicate).toBe(true);
     expect(b.message.id).toBe(a.message.id);
     await deliver.execute();
@@ -64,22 +77,30 @@ describe('sending: outbox, window, idempotency, delivery statuses', () => {
 
   it('refuses free-form text outside the 24-hour window but accepts a template', async () => {
     ports.clock.advanceMinutes(24 * 60);
-    await expect(send.execute({ actor: agent, conversationId, message: text('¿Sigue ahí?') })).rejects.toMatchObject({
+    await expect(
+      send.execute({ actor: agent, conversationId, message: text('¿Sigue ahí?') }),
+    ).rejects.toMatchObject({
       code: 'MESSAGE.WINDOW_CLOSED',
     });
     const { message } = await send.execute({
       actor: agent,
       conversationId,
-      message: { type: 'template', content: '', template: { name: 'follow_up', language: 'es_MX', parameters: ['Ana'] } },
+      message: {
+        type: 'template',
+        content: '',
+        template: { name: 'follow_up', language: 'es_MX', parameters: ['Ana'] },
+      },
     });
     expect(message.status).toBe('pending');
   });
 
   it('refuses an agent sending in another agent’s conversation', async () => {
     const other = (await seedAgent(ports, 'agent')).actor;
-    await expect(send.execute({ actor: other, conversationId, message: text('hola') })).rejects.toMatchObject({
-      code: 'AUTH.FORBIDDEN',
-    });
+    await expect(send.execute({ actor: other, conversationId, message: text('hola') })).rejects.toMatchObject(
+      {
+        code: 'AUTH.FORBIDDEN',
+      },
+    );
   });
 
   it('retries transient errors with back-off, then fails permanently with the WhatsApp code', async () => {
@@ -92,13 +113,21 @@ describe('sending: outbox, window, idempotency, delivery statuses', () => {
     expect((await deliver.execute()).claimed).toBe(0); // not due yet
 
     ports.clock.advanceMinutes(10);
-    ports.whatsapp.failNextSends(new WhatsAppSendError('Recipient cannot be sent to', false, 131026, 'Message undeliverable'));
+    ports.whatsapp.failNextSends(
+      new WhatsAppSendError('Recipient cannot be sent to', false, 131026, 'Message undeliverable'),
+    );
     expect(await deliver.execute()).toMatchObject({ failed: 1 });
     stored = await ports.messages.findById(message.id);
-    expect(stored).toMatchObject({ status: 'failed', whatsappErrorCode: 131026, whatsappError: 'Message undeliverable' });
+    expect(stored).toMatchObject({
+      status: 'failed',
+      whatsappErrorCode: 131026,
+      whatsappError: 'Message undeliverable',
+    });
     const conversation = await ports.conversations.findById(conversationId);
     expect(conversation?.failedDeliveries).toBe(1);
-    expect(ports.published.some((e) => e.type === 'message.status_changed' && e.payload.to === 'failed')).toBe(true);
+    expect(
+      ports.published.some((e) => e.type === 'message.status_changed' && e.payload.to === 'failed'),
+    ).toBe(true);
   });
 
   it('gives up after the maximum number of attempts', async () => {
@@ -118,12 +147,16 @@ describe('sending: outbox, window, idempotency, delivery statuses', () => {
     const wamid = (await ports.messages.findById(message.id))!.whatsappMessageId!;
     const at = ports.clock.now();
     expect(await status.execute({ whatsappMessageId: wamid, status: 'read', timestamp: at })).toBe('applied');
-    expect(await status.execute({ whatsappMessageId: wamid, status: 'delivered', timestamp: at })).toBe('ignored');
+    expect(await status.execute({ whatsappMessageId: wamid, status: 'delivered', timestamp: at })).toBe(
+      'ignored',
+    );
     expect(await status.execute({ whatsappMessageId: wamid, status: 'sent', timestamp: at })).toBe('ignored');
     const stored = await ports.messages.findById(message.id);
     expect(stored?.status).toBe('read');
     expect(stored?.readAt).toEqual(at);
     expect(stored?.deliveredAt).toEqual(at);
-    expect(await status.execute({ whatsappMessageId: 'wamid.UNKNOWN', status: 'read', timestamp: at })).toBe('unknown_message');
+    expect(await status.execute({ whatsappMessageId: 'wamid.UNKNOWN', status: 'read', timestamp: at })).toBe(
+      'unknown_message',
+    );
   });
 });

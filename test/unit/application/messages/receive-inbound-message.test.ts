@@ -1,6 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ChangeConversationStatus } from '../../../../src/application/conversations/change-conversation-status.js';
-import { type InboundMessage, ReceiveInboundMessage } from '../../../../src/application/messages/receive-inbound-message.js';
+import {
+  type InboundMessage,
+  ReceiveInboundMessage,
+} from '../../../../src/application/messages/receive-inbound-message.js';
 import { SYSTEM } from '../../../../src/application/shared/actor.js';
 import { makeTestPorts, seedAgent, type TestPorts } from '../../../support/test-ports.js';
 
@@ -37,7 +40,10 @@ describe('ReceiveInboundMessage', () => {
     expect(result.customer.firstName).toBe('Ana');
     expect(result.customer.statistics.totalMessages).toBe(1);
     expect(result.customer.statistics.totalConversations).toBe(1);
-    expect(result.conversation.whatsappData).toEqual({ phoneNumberId: '106540352242922', businessAccountId: '102290129340398' });
+    expect(result.conversation.whatsappData).toEqual({
+      phoneNumberId: '106540352242922',
+      businessAccountId: '102290129340398',
+    });
     expect(result.conversation.messageCount).toBe(1);
     expect(result.conversation.unreadCount).toBe(1);
     expect(result.conversation.lastMessage?.from).toBe('customer');
@@ -96,7 +102,11 @@ describe('ReceiveInboundMessage', () => {
     const first = await receive.execute(inbound());
     const customer = (await ports.customers.findById(first.customer.id))!;
     await ports.customers.update({ ...customer, isBlocked: true, status: 'blocked', blockReason: 'abuse' });
-    await new ChangeConversationStatus(ports).execute({ actor: SYSTEM, conversationId: first.conversation.id, status: 'closed' });
+    await new ChangeConversationStatus(ports).execute({
+      actor: SYSTEM,
+      conversationId: first.conversation.id,
+      status: 'closed',
+    });
     const second = await receive.execute(inbound());
     expect(second.newConversation).toBe(true);
     expect(second.conversation.assignedAgent).toBeUndefined();
@@ -123,7 +133,11 @@ describe('ReceiveInboundMessage', () => {
   it('links a reaction to the message it reacts to without counting it as a question', async () => {
     const first = await receive.execute(inbound());
     const reaction = await receive.execute(
-      inbound({ type: 'reaction', content: '👍', reaction: { emoji: '👍', whatsappMessageId: first.message.whatsappMessageId! } }),
+      inbound({
+        type: 'reaction',
+        content: '👍',
+        reaction: { emoji: '👍', whatsappMessageId: first.message.whatsappMessageId! },
+      }),
     );
     expect(reaction.message.reaction?.messageId).toBe(first.message.id);
     const conversation = await ports.conversations.findById(first.conversation.id);
@@ -147,6 +161,8 @@ describe('ReceiveInboundMessage', () => {
   });
 
   it('refuses a sender that is not a phone number', async () => {
-    await expect(receive.execute(inbound({ from: 'not-a-number' }))).rejects.toMatchObject({ code: 'VALIDATION.INVALID_PHONE' });
+    await expect(receive.execute(inbound({ from: 'not-a-number' }))).rejects.toMatchObject({
+      code: 'VALIDATION.INVALID_PHONE',
+    });
   });
 });
