@@ -728,6 +728,37 @@ describe('agent inbox (browser)', { timeout: 60_000 }, () => {
     } finally {
       await agentContext.close();
     }
+  });
+
+  it('an agent deactivated by an admin is signed out of the open app at once', async () => {
+    const agentContext = await browser!.newContext();
+    try {
+      const agentPage = await agentContext.newPage();
+      agentPage.on('pageerror', (error) => pageErrors.push(error.message));
+      agentPage.on('console', (m) => console.log('AGENT console', m.type(), m.text()));
+      agentPage.on('websocket', (ws) => { console.log('WS open', ws.url()); ws.on('framereceived', (f) => console.log('WS <', String(f.payload).slice(0, 300))); ws.on('framesent', (f) => console.log('WS >', String(f.payload).slice(0, 300))); ws.on('close', () => console.log('WS closed')); });
+      await agentPage.goto(srv!.url);
+      await agentPage.getByLabel(/Correo electrónico|E-mail/).fill(AGENT.email);
+      await agentPage.getByLabel(/Contraseña|Password/).fill(AGENT_PASSWORD);
+      await agentPage.getByLabel(/Contraseña|Password/).press('Enter');
+      await agentPage.getByRole('heading', { name: 'Conversations' }).waitFor(); // English since the last test
+      await agentPage.getByText('Live', { exact: true }).waitFor();
+
+      await page.goto(`${srv!.url}/admin/agents`);
+      await page.getByRole('button', { name: `Desactivar ${AGENT.first} ${AGENT.last}` }).click();
+      await page.getByRole('button', { name: `Reactivar ${AGENT.first} ${AGENT.last}` }).waitFor();
+
+      await agentPage.waitForTimeout(4000);
+      console.log('LIVE', await agentPage.locator('.live').textContent(), await agentPage.evaluate(() => (globalThis as unknown as PageGlobals).__wsSent));
+      await agentPage.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 15_000 });
+      expect(
+        await agentPage.evaluate(() =>
+          (globalThis as unknown as PageGlobals).sessionStorage.getItem('crm.session'),
+        ),
+      ).toBeNull();
+    } finally {
+      await agentContext.close();
+    }
     expect(pageErrors).toEqual([]);
   });
 });

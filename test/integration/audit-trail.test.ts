@@ -48,7 +48,6 @@ const READ_ONLY = new Set([
  * decision to revisit, not a silent gap.
  */
 const NOT_AUDITED: Record<string, string> = {
-  'conversations.markRead': 'unread counter only (takes no request meta)',
   'messages.applyStatus': 'WhatsApp delivery statuses (webhook): the message status history is the record',
   'messages.deliver': 'the outbox sender (system): status moves are on the message',
   'messages.storeMedia': 'attachment storage bookkeeping (system)',
@@ -56,7 +55,6 @@ const NOT_AUDITED: Record<string, string> = {
   'webhookInbox.process': 'dispatches to messages.receive / messages.applyStatus, audited there',
   'webhookInbox.releaseWaitingStatuses': 'inbox scheduling only',
   'settings.ensureDefaults': 'first-run seeding of default settings',
-  'agents.setOwnStatus': 'presence (online/away) is last-writer-wins noise, not audited',
   'ai.processInbound': 'AI replies go through messages.send (audited); hand-offs through ai.handOff',
   'operations.notifyAgent': 'publishes a live notification / sends an e-mail: no stored data changes',
   'operations.notifyOnEvent': 'same as notifyAgent',
@@ -340,6 +338,15 @@ const ROWS: Record<string, Row> = {
       lastName: 'Agente',
     });
     return agentRow('agent', a.id, 'created', w.admin.actor, false);
+  },
+  'agents.setOwnStatus': async (w) => {
+    await w.uc.agents.setOwnStatus.execute({ ...withMeta(w.ben.actor), status: 'away' });
+    return agentRow('agent', w.ben.record.id, 'updated', w.ben.actor);
+  },
+  'conversations.markRead': async (w) => {
+    const c = await w.conversation({ unreadCount: 2 });
+    await w.uc.conversations.markRead.execute({ ...withMeta(w.ana.actor), conversationId: c.id });
+    return agentRow('conversation', c.id, 'updated', w.ana.actor);
   },
   'agents.update': async (w) => {
     await w.uc.agents.update.execute({

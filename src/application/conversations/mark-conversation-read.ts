@@ -2,7 +2,8 @@ import { Conversation } from '../../domain/conversation/conversation.js';
 import type { ConversationPrimitives } from '../../domain/conversation/conversation.types.js';
 import type { Id } from '../../domain/shared/ids.js';
 import type { Ports } from '../ports/ports.js';
-import type { Actor } from '../shared/actor.js';
+import { recordActivity } from '../shared/activity.js';
+import type { Actor, RequestMeta } from '../shared/actor.js';
 import { publish } from '../shared/events.js';
 import { authorize, requireConversation } from '../shared/guards.js';
 
@@ -13,10 +14,17 @@ import { authorize, requireConversation } from '../shared/guards.js';
  */
 export class MarkConversationRead {
   constructor(
-    private readonly ports: Pick<Ports, 'conversations' | 'messages' | 'whatsapp' | 'events' | 'clock'>,
+    private readonly ports: Pick<
+      Ports,
+      'conversations' | 'messages' | 'whatsapp' | 'activity' | 'events' | 'ids' | 'clock'
+    >,
   ) {}
 
-  async execute(input: { actor: Actor; conversationId: Id }): Promise<ConversationPrimitives> {
+  async execute(input: {
+    actor: Actor;
+    meta?: RequestMeta;
+    conversationId: Id;
+  }): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
     authorize(input.actor, 'message.read', { kind: 'conversation', assignedAgent: before.assignedAgent });
     if (before.unreadCount === 0) return before;
@@ -24,6 +32,14 @@ export class MarkConversationRead {
     const now = this.ports.clock.now();
     conversation.markRead(now);
     const saved = await this.ports.conversations.update(conversation.toPrimitives());
+    await recordActivity(this.ports, input.actor, input.meta ?? {}, {
+      entityType: 'conversation',
+      entityId: saved.id,
+      action: 'updated',
+      before,
+      after: saved,
+      reason: 'read by the agent',
+    });
     await publish(this.ports, conversation.pullEvents(), {
       assignedAgent: saved.assignedAgent,
       customerId: saved.customerId,

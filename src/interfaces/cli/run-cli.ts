@@ -8,6 +8,7 @@ import { DomainError } from '../../domain/shared/errors.js';
 import { CliError, type CliIo, EXIT } from './cli-support.js';
 import type { ArchiveFlags } from './commands/archive.js';
 import type { MigrateUserThreadsFlags } from './commands/migrate-userthreads.js';
+import type { RecomputeStatisticsFlags } from './commands/recompute-statistics.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Flags = Record<string, string | boolean | undefined> & { verbose: boolean };
@@ -78,6 +79,18 @@ const COMMANDS: Command[] = [
     load: async () => {
       const m = await import('./commands/archive.js');
       return { help: m.ARCHIVE_HELP, run: (io, flags) => m.archiveCommand(io, flags as ArchiveFlags) };
+    },
+  },
+  {
+    words: ['stats', 'recompute'],
+    summary: "rebuild agents' and customers' statistics from the data; print the drift",
+    options: { 'dry-run': { type: 'boolean' } },
+    load: async () => {
+      const m = await import('./commands/recompute-statistics.js');
+      return {
+        help: m.RECOMPUTE_STATISTICS_HELP,
+        run: (io, flags) => m.recomputeStatisticsCommand(io, flags as RecomputeStatisticsFlags),
+      };
     },
   },
 ];

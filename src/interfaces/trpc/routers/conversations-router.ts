@@ -132,7 +132,7 @@ export const conversationsRouter = router({
 
   /** Unread count to zero; the customer's latest message is marked read on WhatsApp. */
   markRead: read.input(byId).mutation(({ ctx, input }) => {
-    const { uc, actor } = using(ctx);
-    return uc.conversations.markRead.execute({ actor, conversationId: input.conversationId });
+    const { uc, actor, meta } = using(ctx);
+    return uc.conversations.markRead.execute({ actor, meta, conversationId: input.conversationId });
   }),
 });

@@ -13,7 +13,7 @@ import { customerName } from './format';
 import { useT } from './i18n';
 import { navigate } from './router';
 import { useSession } from './session';
-import { type InboxEvent, useTRPC } from './trpc';
+import { type InboxEvent, isUnauthorized, useTRPC } from './trpc';
 import { useToast } from './ui';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -21,7 +21,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 export function useLiveInbox(): void {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { me, can } = useSession();
+  const { me, can, logout } = useSession();
   const { t } = useT();
   const toast = useToast();
   const latest = useRef({ me, t, toast });
@@ -103,6 +103,10 @@ export function useLiveInbox(): void {
     trpc.inbox.events.subscriptionOptions(undefined, {
       enabled: can('read:conversations'),
       onData: (envelope) => onEvent(envelope),
+      // The session ended (logout elsewhere, expiry, deactivation): back to the login screen.
+      onError: (error) => {
+        if (isUnauthorized(error)) logout();
+      },
     }),
   );
 }

@@ -81,10 +81,8 @@ function useSaveSettings() {
     setError(null);
     setSaving(true);
     try {
-      for (const [key, value] of Object.entries(values)) {
-        await set.mutateAsync({ key, value });
-        toast(t('settings.saved', { key }));
-      }
+      for (const [key, value] of Object.entries(values)) await set.mutateAsync({ key, value });
+      toast(t('common.saved'));
     } catch (e) {
       setError(e);
     } finally {
