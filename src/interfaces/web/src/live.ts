@@ -7,7 +7,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { raiseAlert } from './alerts';
 import { customerName } from './format';
 import { useT } from './i18n';
@@ -99,14 +99,48 @@ export function useLiveInbox(): void {
     }
   };
 
-  useSubscription(
-    trpc.inbox.events.subscriptionOptions(undefined, {
+  // The last event seen, and where a new subscription (after the server ended one) resumes from.
+  const lastEventId = useRef<string | null>(null);
+  const [resumeFrom, setResumeFrom] = useState<string | null>(null);
+  const started = useRef(false);
+  const subscription = useSubscription(
+    trpc.inbox.events.subscriptionOptions(resumeFrom ? { lastEventId: resumeFrom } : undefined, {
       enabled: can('read:conversations'),
-      onData: (envelope) => onEvent(envelope),
+      onStarted: () => {
+        started.current = true;
+      },
+      onData: (envelope) => {
+        lastEventId.current = envelope.id;
+        onEvent(envelope);
+      },
       // The session ended (logout elsewhere, expiry, deactivation): back to the login screen.
       onError: (error) => {
         if (isUnauthorized(error)) logout();
       },
     }),
   );
+
+  // The server ends the stream when the agent's access changes (deactivated, role or permissions
+  // changed). Ask who we are again: a dead session signs out (the query cache's UNAUTHORIZED
+  // handler); a live one follows the inbox again from the last event seen.
+  const { status, reset } = subscription;
+  useEffect(() => {
+    if (status !== 'idle' || !started.current) return;
+    started.current = false;
+    let cancelled = false;
+    void queryClient
+      .fetchQuery({ ...trpc.auth.me.queryOptions(), staleTime: 0 })
+      .then(() => {
+        if (cancelled) return;
+        void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
+        if (lastEventId.current && lastEventId.current !== resumeFrom) setResumeFrom(lastEventId.current);
+        else reset();
+      })
+      .catch((error: unknown) => {
+        if (isUnauthorized(error)) logout();
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [status, reset, queryClient, trpc, logout, resumeFrom]);
 }
