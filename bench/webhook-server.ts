@@ -47,7 +47,8 @@ async function floor(withInsert: boolean): Promise<number> {
     } catch {
       return reply.code(400).send({ error: 'Malformed' });
     }
-    if (collection) await collection.insertOne({ receivedAt: new Date(), body: json as Record<string, unknown> });
+    if (collection)
+      await collection.insertOne({ receivedAt: new Date(), body: json as Record<string, unknown> });
     received += 1;
     return reply.send({ status: 'accepted' });
   });
@@ -68,7 +69,7 @@ async function crm(): Promise<number> {
   const { createServer } = await import('../src/interfaces/http/server.js');
   const config = loadConfig({
     NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     PORT: '0',
     HOST: '127.0.0.1',
     WHATSAPP_APP_SECRET: APP_SECRET,
@@ -77,7 +78,11 @@ async function crm(): Promise<number> {
     MONGODB_DB: process.env.MONGODB_DB,
   });
   const concurrency = Number(process.env.BENCH_INBOX_CONCURRENCY ?? 0);
-  const app = await buildApp(config, concurrency > 0 ? { workers: { inboxConcurrency: concurrency } } : {});
+  const app = await buildApp(config, {
+    ...(concurrency > 0 ? { workers: { inboxConcurrency: concurrency } } : {}),
+    // Diagnosis only: BENCH_NO_OPERATIONS=1 leaves out the other background jobs and event reactions.
+    ...(process.env.BENCH_NO_OPERATIONS === '1' ? { operations: false } : {}),
+  });
   const ports = app.container.resolve<Ports>(TOKENS.Ports);
   ports.events.subscribe((event) => {
     if (event.type === 'message.received') received += 1;

@@ -28,9 +28,12 @@ import { type RunningFerret, startFerretDb } from '../scripts/ferretdb-server.js
 const HELP = `Usage: npm run bench:webhook [-- options]
 
   --messages <n>         webhooks in the throughput run, in memory (default 4000)
-  --db-messages <n>      webhooks in the throughput run, on the database (default 600)
+  --db-messages <n>      webhooks in the throughput run, on the database (default 200)
   --concurrency <n>      requests in flight in the throughput run (default 32)
-  --rate <n>             offered messages/s in the latency run (default 500)
+  --rate <n>             offered messages/s in the latency run, in memory (default 500)
+  --db-rate <n>          offered messages/s in the latency run, on the database (default 100: a FerretDB v1
+                         on 2 shared cores takes a few hundred inserts/s in all, so 500/s only measures its
+                         queue; use --db-rate 500 against a real MongoDB)
   --latency-seconds <n>  length of the latency run (default 10)
   --soak-seconds <n>     extra run at --rate sampling RSS (long-run memory), per CRM target (default 0)
   --targets <list>       comma-separated subset of floor-a,crm-memory,floor-b,crm-mongo (default all)
@@ -46,6 +49,7 @@ const { values: flags } = parseArgs({
     'db-messages': { type: 'string' },
     concurrency: { type: 'string' },
     rate: { type: 'string' },
+    'db-rate': { type: 'string' },
     'latency-seconds': { type: 'string' },
     'soak-seconds': { type: 'string' },
     targets: { type: 'string' },
@@ -67,9 +71,10 @@ function intFlag(name: string, value: string | undefined, fallback: number, min 
   return n;
 }
 const MESSAGES = intFlag('messages', flags.messages, 4000);
-const DB_MESSAGES = intFlag('db-messages', flags['db-messages'], 600);
+const DB_MESSAGES = intFlag('db-messages', flags['db-messages'], 200);
 const CONCURRENCY = intFlag('concurrency', flags.concurrency, 32);
 const RATE = intFlag('rate', flags.rate, 500);
+const DB_RATE = intFlag('db-rate', flags['db-rate'], 100);
 const LATENCY_SECONDS = intFlag('latency-seconds', flags['latency-seconds'], 10);
 const SOAK_SECONDS = intFlag('soak-seconds', flags['soak-seconds'], 0, 0);
 const E2E_TIMEOUT_MS = intFlag('e2e-timeout', flags['e2e-timeout'], 300) * 1000;
@@ -140,7 +145,11 @@ function makeWebhooks(runId: string, count: number, customers: number): Webhook[
       ],
     };
     const body = Buffer.from(JSON.stringify(payload));
-    out.push({ wamid, body, signature: `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}` });
+    out.push({
+      wamid,
+      body,
+      signature: `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`,
+    });
   }
   return out;
 }
@@ -169,10 +178,14 @@ class ServerProcess {
   static async start(mode: string, env: Record<string, string>): Promise<ServerProcess> {
     // BENCH_SERVER_NODE_ARGS: extra Node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
     const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(HERE, 'webhook-server.ts'), mode], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, ...env, BENCH_APP_SECRET: APP_SECRET },
-    });
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs, '--import', 'tsx', join(HERE, 'webhook-server.ts'), mode],
+      {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, ...env, BENCH_APP_SECRET: APP_SECRET },
+      },
+    );
     const [msg] = (await Promise.race([
       once(child, 'message'),
       once(child, 'exit').then(([code]) => {
@@ -228,7 +241,11 @@ function post(agent: http.Agent, port: number, w: Webhook): Promise<number> {
 }
 
 /** Closed loop: `concurrency` requests in flight until every webhook is acknowledged. */
-async function closedLoop(port: number, webhooks: Webhook[], concurrency: number): Promise<{ ms: number; errors: number }> {
+async function closedLoop(
+  port: number,
+  webhooks: Webhook[],
+  concurrency: number,
+): Promise<{ ms: number; errors: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   let next = 0;
   let errors = 0;
@@ -248,7 +265,11 @@ async function closedLoop(port: number, webhooks: Webhook[], concurrency: number
 }
 
 /** Open loop at `rate`/s; each latency is measured from the request's scheduled time. */
-async function openLoop(port: number, webhooks: Webhook[], rate: number): Promise<{ latencies: number[]; errors: number; ms: number }> {
+async function openLoop(
+  port: number,
+  webhooks: Webhook[],
+  rate: number,
+): Promise<{ latencies: number[]; errors: number; ms: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const latencies: number[] = [];
   const inFlight: Promise<void>[] = [];
@@ -282,7 +303,9 @@ async function openLoop(port: number, webhooks: Webhook[], rate: number): Promis
 }
 
 const percentile = (sorted: number[], p: number): number =>
-  sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 // ---------------------------------------------------------------------------------------------
 // One target
@@ -290,6 +313,10 @@ const percentile = (sorted: number[], p: number): number =>
 interface Result {
   target: Target;
   messages: number;
+  /** Offered rate of the latency run. */
+  rate: number;
+  /** Rate actually completed in the latency run (below `rate`: the server could not keep up). */
+  achievedRate: number;
   ackPerSec: number;
   e2ePerSec?: number;
   errors: number;
@@ -297,7 +324,14 @@ interface Result {
   p99: number;
   latencyErrors: number;
   backlogAfterLatency?: number;
-  rss: { start: number; afterThroughput: number; end: number; max: number; slopeMbPerMin?: number; samples: number };
+  rss: {
+    start: number;
+    afterThroughput: number;
+    end: number;
+    max: number;
+    slopeMbPerMin?: number;
+    samples: number;
+  };
 }
 
 const MB = 1024 * 1024;
@@ -317,11 +351,12 @@ async function runTarget(target: Target, env: Record<string, string>): Promise<R
   const isCrm = mode === 'crm';
   const onDb = target === 'floor-b' || target === 'crm-mongo';
   const count = onDb ? DB_MESSAGES : MESSAGES;
+  const rate = onDb ? DB_RATE : RATE;
   const runId = randomBytes(4).toString('hex').toUpperCase();
   const warm = makeWebhooks(`W${runId}`, WARMUP, 50);
   const main = makeWebhooks(`M${runId}`, count, Math.max(20, Math.floor(count / 10)));
-  const latencyRun = makeWebhooks(`L${runId}`, RATE * LATENCY_SECONDS, 200);
-  const soak = makeWebhooks(`S${runId}`, RATE * SOAK_SECONDS, 200);
+  const latencyRun = makeWebhooks(`L${runId}`, rate * LATENCY_SECONDS, 200);
+  const soak = makeWebhooks(`S${runId}`, rate * SOAK_SECONDS, 200);
 
   const server = await ServerProcess.start(mode, env);
   try {
@@ -349,13 +384,13 @@ async function runTarget(target: Target, env: Record<string, string>): Promise<R
     }
     const afterThroughput = (await server.stats()).rss;
 
-    process.stdout.write(` latency (${RATE}/s for ${LATENCY_SECONDS} s)...`);
-    const lat = await openLoop(server.port, latencyRun, RATE);
+    process.stdout.write(` latency (${rate}/s for ${LATENCY_SECONDS} s)...`);
+    const lat = await openLoop(server.port, latencyRun, rate);
     let backlog: number | undefined;
     if (isCrm) backlog = base + count + latencyRun.length - (await server.stats()).received;
     if (soak.length > 0 && isCrm) {
       process.stdout.write(` soak (${SOAK_SECONDS} s)...`);
-      await openLoop(server.port, soak, RATE);
+      await openLoop(server.port, soak, rate);
     }
     sampling = false;
     await sampler;
@@ -367,6 +402,8 @@ async function runTarget(target: Target, env: Record<string, string>): Promise<R
     const result: Result = {
       target,
       messages: count,
+      rate,
+      achievedRate: lat.latencies.length / (lat.ms / 1000),
       ackPerSec: count / (ack.ms / 1000),
       errors: ack.errors,
       p50: percentile(sorted, 50),
@@ -382,7 +419,7 @@ async function runTarget(target: Target, env: Record<string, string>): Promise<R
     };
     if (e2eMs !== undefined) result.e2ePerSec = count / (e2eMs / 1000);
     if (backlog !== undefined) result.backlogAfterLatency = Math.max(0, backlog);
-    if (steady.length > 4) result.rss.slopeMbPerMin = slope(steady) * 60_000 / MB;
+    if (steady.length > 4) result.rss.slopeMbPerMin = (slope(steady) * 60_000) / MB;
     return result;
   } finally {
     await server.stop();
@@ -408,7 +445,8 @@ function slope(samples: { t: number; rss: number }[]): number {
 async function main(): Promise<void> {
   console.log(
     `webhook benchmark: ${MESSAGES} webhooks in memory, ${DB_MESSAGES} on the database, ${CONCURRENCY} in flight; ` +
-      `latency at ${RATE}/s for ${LATENCY_SECONDS} s; Node ${process.version}, loopback 127.0.0.1`,
+      `latency at ${RATE}/s in memory and ${DB_RATE}/s on the database for ${LATENCY_SECONDS} s; ` +
+      `Node ${process.version}, loopback 127.0.0.1`,
   );
   let ferret: RunningFerret | undefined;
   let uri = process.env.MONGODB_URI?.trim();
@@ -437,7 +475,11 @@ async function main(): Promise<void> {
     if (uri && dbs.length > 0) {
       const client = new MongoClient(uri);
       await client.connect().catch(() => {});
-      for (const db of dbs) await client.db(db).dropDatabase().catch(() => {});
+      for (const db of dbs)
+        await client
+          .db(db)
+          .dropDatabase()
+          .catch(() => {});
       await client.close().catch(() => {});
     }
     await ferret?.stop();
@@ -446,12 +488,15 @@ async function main(): Promise<void> {
 }
 
 function report(results: Result[]): void {
-  const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
-  console.log('\n| target | webhooks | acked msg/s | end-to-end msg/s | ack p50 ms | ack p99 ms (at %d/s) | RSS MB start → after throughput → end (max) | RSS slope MB/min | errors |'.replace('%d', String(RATE)));
-  console.log('|---|---:|---:|---:|---:|---:|---|---:|---:|');
+  const fmt = (n: number | undefined, digits = 0) =>
+    n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits);
+  console.log(
+    '\n| target | webhooks | acked msg/s | end-to-end msg/s | latency run: offered → done msg/s | ack p50 ms | ack p99 ms | RSS MB start → after throughput → end (max) | RSS slope MB/min | errors |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|---:|---:|');
   for (const r of results) {
     console.log(
-      `| ${r.target} | ${r.messages} | ${fmt(r.ackPerSec)} | ${fmt(r.e2ePerSec)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ` +
+      `| ${r.target} | ${r.messages} | ${fmt(r.ackPerSec)} | ${fmt(r.e2ePerSec)} | ${r.rate} → ${fmt(r.achievedRate)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ` +
         `${fmt(r.rss.start / MB)} → ${fmt(r.rss.afterThroughput / MB)} → ${fmt(r.rss.end / MB)} (${fmt(r.rss.max / MB)}) | ` +
         `${fmt(r.rss.slopeMbPerMin, 1)} | ${r.errors + r.latencyErrors}${r.backlogAfterLatency ? `, backlog ${r.backlogAfterLatency}` : ''} |`,
     );
@@ -465,7 +510,9 @@ function report(results: Result[]): void {
   const check = (label: string, value: number | undefined, target: number, higherIsBetter = true) => {
     if (value === undefined || Number.isNaN(value)) return;
     const ok = higherIsBetter ? value >= target : value <= target;
-    lines.push(`  ${ok ? 'PASS' : 'MISS'}  ${label}: ${value.toFixed(2)} (target ${higherIsBetter ? '≥' : '≤'} ${target})`);
+    lines.push(
+      `  ${ok ? 'PASS' : 'MISS'}  ${label}: ${value.toFixed(2)} (target ${higherIsBetter ? '≥' : '≤'} ${target})`,
+    );
   };
   if (a && mem) {
     check('in memory, end-to-end / floor A acks', mem.e2ePerSec && mem.e2ePerSec / a.ackPerSec, 0.7);

@@ -547,7 +547,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     },
   };
   if (options.workers !== false) {
-    registerBackgroundWorkers(app, options.workers === true ? {} : (options.workers ?? {}));
+    registerBackgroundWorkers(app, {
+      // Where the server serializes writes (FerretDB v1), parallel lanes only queue up in front of the
+      // webhook's own insert and slow the acknowledgements down: one customer at a time there.
+      ...(capabilities && !capabilities.atomicUpdates ? { inboxConcurrency: 1 } : {}),
+      ...(options.workers === true ? {} : options.workers),
+    });
     registerAiWorker(app);
   }
   if (options.workers !== false && options.operations !== false) {

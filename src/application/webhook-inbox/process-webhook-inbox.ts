@@ -91,7 +91,16 @@ export class ProcessWebhookInbox {
     this.#concurrency = Math.max(1, options.concurrency ?? DEFAULT_INBOX_CONCURRENCY);
   }
 
-  async execute(input: { worker: string; limit?: number; concurrency?: number }): Promise<InboxReport> {
+  /**
+   * `between` (optional) runs after each record: the worker passes a yield to the event loop, so
+   * that a batch on fast (in-memory) stores never holds incoming webhooks up for its whole length.
+   */
+  async execute(input: {
+    worker: string;
+    limit?: number;
+    concurrency?: number;
+    between?: () => Promise<void>;
+  }): Promise<InboxReport> {
     const report: InboxReport = {
       claimed: 0,
       processed: 0,
@@ -124,6 +133,7 @@ export class ProcessWebhookInbox {
     await runLimited([...groups.values()], lanes, async (group) => {
       for (const record of group) {
         const outcome = await this.#process(record, batch);
+        await input.between?.();
         if (outcome.done) {
           done.push(record.key);
           continue;

@@ -18,6 +18,30 @@ import type { Id } from '../../domain/shared/ids.js';
  * stored record never has a key whose value is absent, like a MongoDB document).
  */
 export function copy<T>(value: T): T {
+  return clonePlain(value) as T;
+}
+
+/**
+ * The records are plain data (objects, arrays, Dates, strings, numbers, booleans): cloned by hand,
+ * several times faster than `structuredClone` for such small objects, which matters because every
+ * read and write of these adapters copies. Anything else falls back to `structuredClone`.
+ */
+function clonePlain(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return new Date(value.getTime());
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = clonePlain(value[i]);
+    return out;
+  }
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const v = value[key];
+      if (v !== undefined) out[key] = clonePlain(v);
+    }
+    return out;
+  }
   return dropUndefined(structuredClone(value));
 }
 

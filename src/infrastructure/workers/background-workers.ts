@@ -37,6 +37,9 @@ export interface BackgroundWorkers {
   media?: PollingWorker;
 }
 
+/** Lets pending I/O (incoming webhooks) run before the next record is processed. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const MEDIA_MESSAGE_TYPES = new Set(['image', 'audio', 'video', 'document', 'sticker']);
 
 /**
@@ -61,6 +64,7 @@ export function registerBackgroundWorkers(app: App, options: WorkerOptions = {})
         worker: nodeId,
         limit: inboxBatch,
         ...(options.inboxConcurrency ? { concurrency: options.inboxConcurrency } : {}),
+        between: yieldToEventLoop,
       });
       if (report.claimed === 0) return false;
       metrics.webhookEvents.inc({ outcome: 'processed' }, report.processed);

@@ -397,6 +397,30 @@ describe('statuses and the outbox', () => {
     });
   });
 
+  it('outbound media goes by link: an image with a URL is sent as WhatsApp `image.link` with its caption', async () => {
+    const from = newCustomer();
+    const inbound = `wamid.in.${uniqueSuffix()}`;
+    await crm.post(textPayload(inbound, from, '¿me mandas la foto?'));
+    const received = await crm.stored(inbound);
+    const { actor } = await seedAgent(crm.ports, 'admin');
+    const { message } = await crm.useCases.messages.send.execute({
+      actor,
+      conversationId: received.conversationId,
+      message: {
+        type: 'image',
+        content: 'Aquí está',
+        attachments: [{ type: 'image', url: 'https://cdn.example.com/catalogo.jpg', mimeType: 'image/jpeg' }],
+      },
+    });
+
+    await sentMessage(message.id);
+
+    expect(graph.messagesTo(NUMBER_A.phoneNumberId).at(-1)?.body).toMatchObject({
+      type: 'image',
+      image: { link: 'https://cdn.example.com/catalogo.jpg', caption: 'Aquí está' },
+    });
+  });
+
   it('statuses move the message forward, never back: read before delivered, then a late sent', async () => {
     const { reply, from } = await conversationWithReply();
     const sent = await sentMessage(reply.id);

@@ -3,17 +3,16 @@
  * event refreshes what it touches (lists, the open conversation, its messages, tickets, the
  * customer) and new customer messages / assignments to me ring and notify as my preferences say.
  * Events are `tracked`: after a reconnect the client resumes with the last event id it saw, so
- * nothing published in between is lost.
+ * nothing published in between is lost (and so does a new subscription after the server ended one).
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useSubscription } from '@trpc/tanstack-react-query';
 import { useEffect, useRef, useState } from 'react';
 import { raiseAlert } from './alerts';
 import { customerName } from './format';
 import { useT } from './i18n';
 import { navigate } from './router';
 import { useSession } from './session';
-import { type InboxEvent, isUnauthorized, useTRPC } from './trpc';
+import { type InboxEvent, isUnauthorized, useTRPC, useTRPCClient } from './trpc';
 import { useToast } from './ui';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -99,48 +98,49 @@ export function useLiveInbox(): void {
     }
   };
 
-  // The last event seen, and where a new subscription (after the server ended one) resumes from.
-  const lastEventId = useRef<string | null>(null);
-  const [resumeFrom, setResumeFrom] = useState<string | null>(null);
-  const started = useRef(false);
-  const subscription = useSubscription(
-    trpc.inbox.events.subscriptionOptions(resumeFrom ? { lastEventId: resumeFrom } : undefined, {
-      enabled: can('read:conversations'),
-      onStarted: () => {
-        started.current = true;
-      },
-      onData: (envelope) => {
-        lastEventId.current = envelope.id;
-        onEvent(envelope);
-      },
-      // The session ended (logout elsewhere, expiry, deactivation): back to the login screen.
-      onError: (error) => {
-        if (isUnauthorized(error)) logout();
-      },
-    }),
-  );
+  const onEventRef = useRef(onEvent);
+  onEventRef.current = onEvent;
 
-  // The server ends the stream when the agent's access changes (deactivated, role or permissions
-  // changed). Ask who we are again: a dead session signs out (the query cache's UNAUTHORIZED
-  // handler); a live one follows the inbox again from the last event seen.
-  const { status, reset } = subscription;
+  // One subscription for the session. tRPC's wsLink resumes it after a reconnect with the id of the
+  // last event it got. When the server ends the stream (the agent was deactivated, or their role or
+  // permissions changed), ask who we are again: a dead session signs out; a live one follows the
+  // inbox again from the last event seen here.
+  const client = useTRPCClient();
+  const enabled = can('read:conversations');
+  const lastEventId = useRef<string | null>(null);
+  const [generation, setGeneration] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` is the reason to subscribe again
   useEffect(() => {
-    if (status !== 'idle' || !started.current) return;
-    started.current = false;
-    let cancelled = false;
-    void queryClient
-      .fetchQuery({ ...trpc.auth.me.queryOptions(), staleTime: 0 })
-      .then(() => {
-        if (cancelled) return;
-        void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
-        if (lastEventId.current && lastEventId.current !== resumeFrom) setResumeFrom(lastEventId.current);
-        else reset();
-      })
-      .catch((error: unknown) => {
-        if (isUnauthorized(error)) logout();
-      });
-    return () => {
-      cancelled = true;
+    if (!enabled) return;
+    let active = true;
+    const recheck = () => {
+      if (!active) return;
+      queryClient
+        .fetchQuery({ ...trpc.auth.me.queryOptions(), staleTime: 0 })
+        .then(() => {
+          if (active) setTimeout(() => active && setGeneration((g) => g + 1), 1_000);
+        })
+        .catch((error: unknown) => {
+          if (isUnauthorized(error)) logout();
+        });
     };
-  }, [status, reset, queryClient, trpc, logout, resumeFrom]);
+    const subscription = client.inbox.events.subscribe(
+      lastEventId.current ? { lastEventId: lastEventId.current } : undefined,
+      {
+        onData: (envelope) => {
+          lastEventId.current = envelope.id;
+          onEventRef.current(envelope);
+        },
+        onStopped: recheck,
+        onError: (error) => {
+          if (isUnauthorized(error)) logout();
+          else recheck();
+        },
+      },
+    );
+    return () => {
+      active = false;
+      subscription.unsubscribe();
+    };
+  }, [client, enabled, generation, logout, queryClient, trpc]);
 }

@@ -115,6 +115,7 @@ interface Toast {
 const ToastContext = createContext<(text: string, tone?: Toast['tone']) => void>(() => {});
 
 export function ToastProvider({ children }: { children: ReactNode }) {
+  const { t } = useT();
   const [toasts, setToasts] = useState<Toast[]>([]);
   const next = useRef(1);
   const push = useCallback((text: string, tone: Toast['tone'] = 'info') => {
@@ -130,7 +131,15 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       <div className="toasts" role="status" aria-live="polite">
         {toasts.map((toast) => (
           <div key={toast.id} className={`toast toast-${toast.tone}`}>
-            {toast.text}
+            <span>{toast.text}</span>
+            <button
+              type="button"
+              className="toast-close"
+              aria-label={t('common.dismiss')}
+              onClick={() => setToasts((list) => list.filter((x) => x.id !== toast.id))}
+            >
+              ×
+            </button>
           </div>
         ))}
       </div>
