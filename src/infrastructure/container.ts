@@ -29,18 +29,6 @@ import type {
 } from '../application/ports/gateways.js';
 import type { Mailer } from '../application/ports/mailer.js';
 import type { Ports, ReportReaders } from '../application/ports/ports.js';
-import type {
-  ActivityLogRepository,
-  AgentRepository,
-  ConversationRepository,
-  ConversationThreadRepository,
-  CustomerRepository,
-  MessageRepository,
-  SequenceRepository,
-  SessionRepository,
-  SettingsRepository,
-  TicketRepository,
-} from '../application/ports/repositories.js';
 import { buildUseCases, type UseCases } from '../application/use-cases.js';
 import { InMemoryLoginThrottle } from './auth/in-memory-login-throttle.js';
 import type { Config } from './config.js';
