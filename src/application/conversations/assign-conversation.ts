@@ -8,7 +8,7 @@ import { type Actor, actorId, type RequestMeta } from '../shared/actor.js';
 import { publish } from '../shared/events.js';
 import { authorize, requireAgent, requireConversation } from '../shared/guards.js';
 import { loadSettings } from '../shared/settings.js';
-import { applyAgentStatistics, reserveSlot } from './conversation-support.js';
+import { applyAgentStatistics, saveWithReservedSlot } from './conversation-support.js';
 
 export interface AssignConversationInput {
   actor: Actor;
@@ -42,14 +42,12 @@ export class AssignConversation {
     conversation.assignTo(agent.id, actorId(input.actor), now); // refuses before any slot is taken
 
     const settings = await loadSettings(this.ports);
-    await reserveSlot(this.ports, agent.id, settings.get('max_conversations_per_agent'));
-    let saved: ConversationPrimitives;
-    try {
-      saved = await this.ports.conversations.update(conversation.toPrimitives());
-    } catch (error) {
-      await this.ports.agents.releaseConversationSlot(agent.id);
-      throw error;
-    }
+    const saved = await saveWithReservedSlot(
+      this.ports,
+      conversation,
+      agent.id,
+      settings.get('max_conversations_per_agent'),
+    );
     await applyAgentStatistics(
       this.ports,
       { type: 'assigned', agentId: agent.id },

@@ -38,6 +38,26 @@ export async function reserveSlot(ports: Pick<Ports, 'agents'>, agentId: Id, max
 }
 
 /**
+ * Saves a conversation that was just given to `agentId`, holding one of the agent's capacity
+ * slots for it: the slot is reserved first (atomic, refuses AGENT.AT_CAPACITY) and given back if
+ * the save fails (e.g. a stale write), so a refused assignment never leaks capacity.
+ */
+export async function saveWithReservedSlot(
+  ports: Pick<Ports, 'agents' | 'conversations'>,
+  conversation: Conversation,
+  agentId: Id,
+  max: number,
+): Promise<ConversationPrimitives> {
+  await reserveSlot(ports, agentId, max);
+  try {
+    return await ports.conversations.update(conversation.toPrimitives());
+  } catch (error) {
+    await ports.agents.releaseConversationSlot(agentId);
+    throw error;
+  }
+}
+
+/**
  * Loads, mutates and saves a conversation, retrying on a stale write: used by system flows
  * (webhooks, jobs) where the change is re-applied to the fresh state rather than refused.
  * Returns the conversation as saved and the events it recorded (already published).

@@ -8,7 +8,7 @@ import { type Actor, actorId, type RequestMeta } from '../shared/actor.js';
 import { publish } from '../shared/events.js';
 import { authorize, requireAgent, requireConversation } from '../shared/guards.js';
 import { loadSettings } from '../shared/settings.js';
-import { applyAgentStatistics, reserveSlot } from './conversation-support.js';
+import { applyAgentStatistics, saveWithReservedSlot } from './conversation-support.js';
 
 export interface TransferConversationInput {
   actor: Actor;
@@ -41,14 +41,12 @@ export class TransferConversation {
     conversation.transferTo(target.id, actorId(input.actor), this.ports.clock.now());
 
     const settings = await loadSettings(this.ports);
-    await reserveSlot(this.ports, target.id, settings.get('max_conversations_per_agent'));
-    let saved: ConversationPrimitives;
-    try {
-      saved = await this.ports.conversations.update(conversation.toPrimitives());
-    } catch (error) {
-      await this.ports.agents.releaseConversationSlot(target.id);
-      throw error;
-    }
+    const saved = await saveWithReservedSlot(
+      this.ports,
+      conversation,
+      target.id,
+      settings.get('max_conversations_per_agent'),
+    );
     await applyAgentStatistics(
       this.ports,
       { type: 'transferred', fromAgentId: before.assignedAgent, toAgentId: target.id },
