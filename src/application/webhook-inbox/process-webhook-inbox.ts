@@ -55,12 +55,14 @@ type Outcome =
 
 /**
  * Processes a batch of the webhook inbox: takes the inbox's job lock (one worker at a time across
- * nodes; renewed every batch, released when the worker stops), reads the due records, hands each to its use case — ReceiveInboundMessage for a customer's
- * message (idempotent on the WhatsApp message id), ApplyMessageStatus for a status (forward only) —
- * and then deletes the processed records in one call.
+ * nodes; renewed every batch, released when the worker stops), reads the due records, hands them to
+ * their use cases — all the customers' messages at once to ReceiveInboundMessages (the batched path:
+ * idempotent on the WhatsApp message id, each customer's messages in arrival order, one outcome per
+ * message), then each status to ApplyMessageStatus (forward only) — and then deletes the processed
+ * records in one call.
  *
- * Records of different customers run side by side (up to `concurrency`); one customer's events run
- * one after another, in arrival order. A status for a message whose WhatsApp id is not known yet
+ * Statuses (of messages we sent) run after the batch's messages; those of different customers run
+ * side by side (up to `concurrency`), one customer's one after another, in arrival order. A status for a message whose WhatsApp id is not known yet
  * (`unknown_message`) is parked (`waitingFor`) and re-attempted when ReleaseWaitingStatuses wakes it,
  * or on its own back-off, for up to STATUS_WAIT_LIMIT_MS. A failure is retried with back-off; a
  * domain refusal (the event can never be stored) or MAX_INBOX_ATTEMPTS failures leave the record
