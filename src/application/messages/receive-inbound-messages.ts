@@ -73,18 +73,30 @@ export class ReceiveInboundMessages {
     this.#autoAssign = new AutoAssignConversation(ports);
   }
 
-  async execute(inputs: readonly InboundMessage[]): Promise<InboundOutcome[]> {
+  /**
+   * `options.between` (optional) runs after each customer's work: the worker passes a yield to the
+   * event loop, so that a batch on fast (in-memory) stores never holds incoming webhooks up for its
+   * whole length.
+   */
+  async execute(
+    inputs: readonly InboundMessage[],
+    options: { between?: () => Promise<void> } = {},
+  ): Promise<InboundOutcome[]> {
     const outcomes: (InboundOutcome | undefined)[] = new Array(inputs.length).fill(undefined);
     const later: number[] = []; // through the single path, after the batch
+    const between = options.between ?? (async () => {});
     try {
-      await this.#batch(inputs, outcomes, later);
+      await this.#batch(inputs, outcomes, later, between);
     } catch (error) {
       // A batched read or write failed: every message not settled yet fails with it (and is retried).
       for (let i = 0; i < inputs.length; i++) {
         if (!outcomes[i] && !later.includes(i)) outcomes[i] = { ok: false, error };
       }
     }
-    for (const index of later) outcomes[index] = await this.#one(inputs[index]!);
+    for (const index of later) {
+      outcomes[index] = await this.#one(inputs[index]!);
+      await between();
+    }
     return outcomes.map((o) => o ?? { ok: false, error: new Error('message left unprocessed') });
   }
 
@@ -100,6 +112,7 @@ export class ReceiveInboundMessages {
     inputs: readonly InboundMessage[],
     outcomes: (InboundOutcome | undefined)[],
     later: number[],
+    between: () => Promise<void>,
   ): Promise<void> {
     if (inputs.length === 0) return;
     // 1. Dedupe: one query for every WhatsApp id; a repeat within the batch waits for the first.
@@ -149,6 +162,7 @@ export class ReceiveInboundMessages {
       await this.#guarded(group, () =>
         this.#findOrCreateCustomer(group, customers.get(group.phone), settings),
       );
+      await between();
     }
 
     // 3. Open conversations: one query for all these customers; new ones opened per customer.
@@ -161,6 +175,7 @@ export class ReceiveInboundMessages {
     );
     for (const group of live) {
       await this.#guarded(group, () => this.#findOrOpenConversation(group, open.get(group.customer!.id)));
+      await between();
     }
 
     // 4. The messages, their reply / reaction targets resolved in one query (or within the batch).
@@ -209,6 +224,7 @@ export class ReceiveInboundMessages {
       } catch (error) {
         for (const item of group.items) outcomes[item.index] = { ok: false, error };
       }
+      await between();
     }
   }
 

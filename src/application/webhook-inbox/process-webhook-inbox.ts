@@ -157,12 +157,12 @@ export class ProcessWebhookInbox {
     if (messages.length > 0) {
       const outcomes = await batch.receiveMany.execute(
         messages.map((r) => (r.event as Extract<InboxEvent, { kind: 'message' }>).message),
+        input.between ? { between: input.between } : {},
       );
       for (const [i, record] of messages.entries()) {
         const outcome = outcomes[i]!;
         settle(record, outcome.ok ? { done: true } : this.#failed(record, outcome.error));
       }
-      await input.between?.();
     }
 
     // Then the statuses (of messages we sent), per customer in arrival order.

@@ -96,6 +96,18 @@ describe('ReceiveInboundMessages (a batch)', () => {
     expect(await stateOf(many, batched)).toEqual(await stateOf(one, sequential));
   });
 
+  it("runs `between` (the worker's yield to the event loop) after each customer's steps", async () => {
+    const ports = makeTestPorts();
+    let yields = 0;
+    const outcomes = await new ReceiveInboundMessages(ports).execute(mixedBatch(), {
+      between: async () => {
+        yields += 1;
+      },
+    });
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(yields).toBe(2 * 3); // two customers: customer, conversation, settle
+  });
+
   it('saves each conversation once per batch, and counts each customer once', async () => {
     const ports = makeTestPorts();
     const receive = new ReceiveInboundMessages(ports);
