@@ -143,6 +143,39 @@ export function describeConversationRepositoryContract(
       });
     });
 
+    describe('findLatestOpenByCustomers', () => {
+      it('returns, per customer, what findLatestOpenByCustomer returns (in one call)', async () => {
+        const first = newId();
+        const second = newId();
+        const onlyClosed = newId();
+        await stored({ customerId: first, status: 'assigned', createdAt: minutesAfterBase(1) });
+        const latestOfFirst = await stored({
+          customerId: first,
+          status: 'waiting',
+          createdAt: minutesAfterBase(5),
+        });
+        await stored({ customerId: first, status: 'closed', createdAt: minutesAfterBase(10) });
+        const ofSecond = await stored({
+          customerId: second,
+          status: 'resolved',
+          createdAt: minutesAfterBase(2),
+        });
+        await stored({ customerId: onlyClosed, status: 'closed' });
+        await stored({ status: 'open' }); // another customer
+
+        const found = await repo.findLatestOpenByCustomers([second, first, onlyClosed, newId()]);
+
+        expect(found.sort((x, y) => x.id.localeCompare(y.id))).toEqual(
+          [latestOfFirst, ofSecond].sort((x, y) => x.id.localeCompare(y.id)),
+        );
+        expect(await repo.findLatestOpenByCustomers([])).toEqual([]);
+      });
+
+      it('refuses an invalid customer id', async () => {
+        await expectInvalidIdRefused((id) => repo.findLatestOpenByCustomers([id]));
+      });
+    });
+
     describe('update (optimistic concurrency)', () => {
       it('stores the record with version + 1 and returns what it stored', async () => {
         const conversation = await stored();

@@ -95,6 +95,19 @@ export function describeCustomerRepositoryContract(
         expect(await repo.findByPhone('+5215500000000')).toBeNull();
       });
 
+      it('finds the customers of several phones in one call (findByPhones), skipping unknown ones', async () => {
+        const a = await stored({ phoneNumber: '+5215511110001' });
+        const b = await stored({ phoneNumber: '+5215511110002' });
+        await stored({ phoneNumber: '+5215511110003' });
+
+        const found = await repo.findByPhones(['+5215511110002', '+5215500000000', '+5215511110001']);
+
+        expect(found.sort((x, y) => x.id.localeCompare(y.id))).toEqual(
+          [a, b].sort((x, y) => x.id.localeCompare(y.id)),
+        );
+        expect(await repo.findByPhones([])).toEqual([]);
+      });
+
       it('returns null for an unknown id', async () => {
         await stored();
         expect(await repo.findById(newId())).toBeNull();

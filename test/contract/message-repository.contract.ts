@@ -173,6 +173,56 @@ export function describeMessageRepositoryContract(
       });
     });
 
+    describe('batched inbound path: findByWhatsappIds and insertMany', () => {
+      it('finds the messages of several WhatsApp ids in one call, skipping unknown ones', async () => {
+        const a = await stored({ whatsappMessageId: 'wamid.batchA' });
+        const b = await stored({ whatsappMessageId: 'wamid.batchB' });
+        await stored({ whatsappMessageId: 'wamid.batchC' });
+
+        const found = await repo.findByWhatsappIds([
+          'wamid.batchB',
+          'wamid.unknown',
+          'wamid.batchA',
+          'wamid.batchA',
+        ]);
+
+        expect(found.sort((x, y) => x.id.localeCompare(y.id))).toEqual(
+          [a, b].sort((x, y) => x.id.localeCompare(y.id)),
+        );
+        expect(await repo.findByWhatsappIds([])).toEqual([]);
+      });
+
+      it('inserts several messages in one call, readable one by one', async () => {
+        const records = [
+          messageRecord({ whatsappMessageId: 'wamid.many1' }),
+          messageRecord({ whatsappMessageId: 'wamid.many2' }),
+          messageRecord(),
+        ];
+
+        expect(await repo.insertMany(records)).toEqual({ duplicates: [] });
+
+        for (const record of records) expect(await repo.findById(record.id)).toEqual(record);
+        expect(await repo.insertMany([])).toEqual({ duplicates: [] });
+      });
+
+      it('reports duplicates (stored before, or repeated in the call) and still stores the others', async () => {
+        const first = await stored({ whatsappMessageId: 'wamid.dupStored' });
+        const again = messageRecord({ whatsappMessageId: 'wamid.dupStored', content: 'retry' });
+        const fresh = messageRecord({ whatsappMessageId: 'wamid.dupFresh' });
+        const twinA = messageRecord({ whatsappMessageId: 'wamid.dupTwin' });
+        const twinB = messageRecord({ whatsappMessageId: 'wamid.dupTwin', content: 'twin' });
+        const reusedId = messageRecord({ id: first.id, whatsappMessageId: 'wamid.dupId' });
+
+        const { duplicates } = await repo.insertMany([again, fresh, twinA, twinB, reusedId]);
+
+        expect(duplicates.sort()).toEqual([again.id, twinB.id, reusedId.id].sort());
+        expect(await repo.findByWhatsappId('wamid.dupStored')).toEqual(first);
+        expect(await repo.findById(fresh.id)).toEqual(fresh);
+        expect(await repo.findByWhatsappId('wamid.dupTwin')).toEqual(twinA);
+        expect(await repo.findByWhatsappId('wamid.dupId')).toBeNull();
+      });
+    });
+
     describe('listByConversation', () => {
       const conversationId = newId();
       itPagesByKeyset(() => ({

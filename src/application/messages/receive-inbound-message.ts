@@ -58,6 +58,36 @@ const MEDIA_TYPES: Partial<Record<MessageType, AttachmentType>> = {
   document: 'document',
 };
 
+/** The attachment of an inbound media message: its WhatsApp media id, to be stored by the media worker. */
+export function inboundAttachments(input: InboundMessage): Attachment[] {
+  const type = MEDIA_TYPES[input.type];
+  if (!type || !input.media) return [];
+  return [
+    {
+      type,
+      whatsappMediaId: input.media.id,
+      mimeType: input.media.mimeType,
+      ...(input.media.filename ? { filename: input.media.filename } : {}),
+      storage: 'pending',
+    },
+  ];
+}
+
+/** What ReceiveInboundMessage(s) use. */
+export type InboundPorts = Pick<
+  Ports,
+  | 'customers'
+  | 'conversations'
+  | 'messages'
+  | 'tickets'
+  | 'agents'
+  | 'settings'
+  | 'activity'
+  | 'events'
+  | 'ids'
+  | 'clock'
+>;
+
 /**
  * Stores one inbound WhatsApp message, exactly once per WhatsApp message id:
  * dedupe → customer by E.164 phone (created on first contact, profile name filled) → the customer's
@@ -69,21 +99,7 @@ const MEDIA_TYPES: Partial<Record<MessageType, AttachmentType>> = {
 export class ReceiveInboundMessage {
   readonly #autoAssign: AutoAssignConversation;
 
-  constructor(
-    private readonly ports: Pick<
-      Ports,
-      | 'customers'
-      | 'conversations'
-      | 'messages'
-      | 'tickets'
-      | 'agents'
-      | 'settings'
-      | 'activity'
-      | 'events'
-      | 'ids'
-      | 'clock'
-    >,
-  ) {
+  constructor(private readonly ports: InboundPorts) {
     this.#autoAssign = new AutoAssignConversation(ports);
   }
 
@@ -267,17 +283,7 @@ export class ReceiveInboundMessage {
   }
 
   #attachments(input: InboundMessage): Attachment[] {
-    const type = MEDIA_TYPES[input.type];
-    if (!type || !input.media) return [];
-    return [
-      {
-        type,
-        whatsappMediaId: input.media.id,
-        mimeType: input.media.mimeType,
-        ...(input.media.filename ? { filename: input.media.filename } : {}),
-        storage: 'pending',
-      },
-    ];
+    return inboundAttachments(input);
   }
 
   async #reaction(reaction: NonNullable<InboundMessage['reaction']>): Promise<MessagePrimitives['reaction']> {

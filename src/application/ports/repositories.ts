@@ -108,6 +108,11 @@ export interface CustomerRepository {
   insert(customer: CustomerPrimitives): Promise<void>;
   findById(id: Id): Promise<CustomerPrimitives | null>;
   findByPhone(phoneNumber: string): Promise<CustomerPrimitives | null>;
+  /**
+   * The customers whose E.164 phone is one of `phoneNumbers` (one query; the batched inbound path).
+   * At most one per phone, in no particular order; unknown phones are simply absent.
+   */
+  findByPhones(phoneNumbers: string[]): Promise<CustomerPrimitives[]>;
   update(customer: CustomerPrimitives): Promise<CustomerPrimitives>;
   /** Sorted by updatedAt desc. */
   list(filter: CustomerFilter, page: PageRequest): Promise<Page<CustomerPrimitives>>;
@@ -135,6 +140,12 @@ export interface ConversationRepository {
   findById(id: Id): Promise<ConversationPrimitives | null>;
   /** The customer's most recent conversation that is not closed, if any. */
   findLatestOpenByCustomer(customerId: Id): Promise<ConversationPrimitives | null>;
+  /**
+   * For each of `customerIds`, what `findLatestOpenByCustomer` returns (one query; the batched
+   * inbound path): at most one conversation per customer, in no particular order; customers without
+   * an open conversation are absent. Ids are validated.
+   */
+  findLatestOpenByCustomers(customerIds: Id[]): Promise<ConversationPrimitives[]>;
   update(conversation: ConversationPrimitives): Promise<ConversationPrimitives>;
   /** Sorted by updatedAt desc. */
   list(filter: ConversationFilter, page: PageRequest): Promise<Page<ConversationPrimitives>>;
@@ -159,6 +170,19 @@ export interface MessageRepository {
   insert(message: MessagePrimitives): Promise<void>;
   findById(id: Id): Promise<MessagePrimitives | null>;
   findByWhatsappId(whatsappMessageId: string): Promise<MessagePrimitives | null>;
+  /**
+   * The messages whose WhatsApp id is one of `whatsappMessageIds` (one query; the batched inbound
+   * path's dedupe). At most one per id, in no particular order; unknown ids are simply absent.
+   */
+  findByWhatsappIds(whatsappMessageIds: string[]): Promise<MessagePrimitives[]>;
+  /**
+   * Inserts several messages in one call (the batched inbound path). Each message is inserted or
+   * refused on its own, with `insert`'s unique keys: the ones refused as duplicates (id, WhatsApp
+   * message id, idempotency key — already stored, or repeated within `messages`) are not stored and
+   * their ids are returned in `duplicates`, so that the caller can take the per-message path for
+   * them; every other message is stored. Any other failure throws.
+   */
+  insertMany(messages: MessagePrimitives[]): Promise<{ duplicates: Id[] }>;
   findByIdempotencyKey(agentId: Id, key: string): Promise<MessagePrimitives | null>;
   /** Sorted by timestamp desc. */
   listByConversation(conversationId: Id, page: PageRequest): Promise<Page<MessagePrimitives>>;

@@ -3,9 +3,10 @@ import type { SystemSettingPrimitives } from '../../domain/settings/settings.typ
 import { ConcurrencyError, DomainError } from '../../domain/shared/errors.js';
 import { ApplyMessageStatus } from '../messages/apply-message-status.js';
 import { ReceiveInboundMessage } from '../messages/receive-inbound-message.js';
+import { ReceiveInboundMessages } from '../messages/receive-inbound-messages.js';
 import type { Ports } from '../ports/ports.js';
 import type { SettingsRepository } from '../ports/repositories.js';
-import type { InboxRecord } from '../ports/webhook-inbox.js';
+import type { InboxEvent, InboxRecord } from '../ports/webhook-inbox.js';
 
 /** The job lock that makes one worker at a time (across nodes) process the inbox. */
 export const WEBHOOK_INBOX_JOB = 'webhook-inbox';
@@ -54,12 +55,14 @@ type Outcome =
 
 /**
  * Processes a batch of the webhook inbox: takes the inbox's job lock (one worker at a time across
- * nodes; renewed every batch, released when the worker stops), reads the due records, hands each to its use case — ReceiveInboundMessage for a customer's
- * message (idempotent on the WhatsApp message id), ApplyMessageStatus for a status (forward only) —
- * and then deletes the processed records in one call.
+ * nodes; renewed every batch, released when the worker stops), reads the due records, hands them to
+ * their use cases — all the customers' messages at once to ReceiveInboundMessages (the batched path:
+ * idempotent on the WhatsApp message id, each customer's messages in arrival order, one outcome per
+ * message), then each status to ApplyMessageStatus (forward only) — and then deletes the processed
+ * records in one call.
  *
- * Records of different customers run side by side (up to `concurrency`); one customer's events run
- * one after another, in arrival order. A status for a message whose WhatsApp id is not known yet
+ * Statuses (of messages we sent) run after the batch's messages; those of different customers run
+ * side by side (up to `concurrency`), one customer's one after another, in arrival order. A status for a message whose WhatsApp id is not known yet
  * (`unknown_message`) is parked (`waitingFor`) and re-attempted when ReleaseWaitingStatuses wakes it,
  * or on its own back-off, for up to STATUS_WAIT_LIMIT_MS. A failure is retried with back-off; a
  * domain refusal (the event can never be stored) or MAX_INBOX_ATTEMPTS failures leave the record
@@ -123,8 +126,49 @@ export class ProcessWebhookInbox {
 
     const done: string[] = [];
     const later: Promise<void>[] = [];
+    const settle = (record: InboxRecord, outcome: Outcome) => {
+      if (outcome.done) {
+        done.push(record.key);
+        return;
+      }
+      if (outcome.failure) report.failures.push(outcome.failure);
+      if (outcome.failure?.outcome === 'dropped') {
+        report.dropped += 1;
+        done.push(record.key);
+        return;
+      }
+      if (outcome.waitingFor !== undefined) report.waiting += 1;
+      else if (outcome.dueAt === undefined) report.dead += 1;
+      else report.retried += 1;
+      const { attempts, dueAt, waitingFor, lastError } = outcome;
+      later.push(
+        this.ports.webhookInbox.reschedule(record.key, {
+          attempts,
+          lastError,
+          ...(dueAt ? { dueAt } : {}),
+          ...(waitingFor !== undefined ? { waitingFor } : {}),
+        }),
+      );
+    };
+
+    // The customers' messages of the batch, all at once (in arrival order, so each customer's in
+    // order): ReceiveInboundMessages amortises the reads and writes over the batch.
+    const messages = records.filter((r) => r.event.kind === 'message');
+    if (messages.length > 0) {
+      const outcomes = await batch.receiveMany.execute(
+        messages.map((r) => (r.event as Extract<InboxEvent, { kind: 'message' }>).message),
+        input.between ? { between: input.between } : {},
+      );
+      for (const [i, record] of messages.entries()) {
+        const outcome = outcomes[i]!;
+        settle(record, outcome.ok ? { done: true } : this.#failed(record, outcome.error));
+      }
+    }
+
+    // Then the statuses (of messages we sent), per customer in arrival order.
     const groups = new Map<string, InboxRecord[]>();
     for (const record of records) {
+      if (record.event.kind === 'message') continue;
       const group = groups.get(record.event.orderKey);
       if (group) group.push(record);
       else groups.set(record.event.orderKey, [record]);
@@ -132,30 +176,8 @@ export class ProcessWebhookInbox {
     const lanes = Math.max(1, input.concurrency ?? this.#concurrency);
     await runLimited([...groups.values()], lanes, async (group) => {
       for (const record of group) {
-        const outcome = await this.#process(record, batch);
+        settle(record, await this.#process(record, batch));
         await input.between?.();
-        if (outcome.done) {
-          done.push(record.key);
-          continue;
-        }
-        if (outcome.failure) report.failures.push(outcome.failure);
-        if (outcome.failure?.outcome === 'dropped') {
-          report.dropped += 1;
-          done.push(record.key);
-          continue;
-        }
-        if (outcome.waitingFor !== undefined) report.waiting += 1;
-        else if (outcome.dueAt === undefined) report.dead += 1;
-        else report.retried += 1;
-        const { attempts, dueAt, waitingFor, lastError } = outcome;
-        later.push(
-          this.ports.webhookInbox.reschedule(record.key, {
-            attempts,
-            lastError,
-            ...(dueAt ? { dueAt } : {}),
-            ...(waitingFor !== undefined ? { waitingFor } : {}),
-          }),
-        );
       }
     });
     report.processed = done.length - report.dropped;
@@ -199,30 +221,40 @@ export class ProcessWebhookInbox {
         lastError,
       };
     } catch (error) {
-      const lastError = describe(error);
-      const permanent = error instanceof DomainError && !(error instanceof ConcurrencyError);
-      if (permanent || attempts >= MAX_INBOX_ATTEMPTS) {
-        return {
-          done: false,
-          attempts,
-          lastError,
-          failure: { key: record.key, error: lastError, outcome: 'dead' },
-        };
-      }
-      const now = this.ports.clock.now();
+      return this.#failed(record, error);
+    }
+  }
+
+  /** A failed attempt: retried with back-off, or dead after a domain refusal or MAX_INBOX_ATTEMPTS. */
+  #failed(record: InboxRecord, error: unknown): Outcome {
+    const attempts = record.attempts + 1;
+    const lastError = describe(error);
+    const permanent = error instanceof DomainError && !(error instanceof ConcurrencyError);
+    if (permanent || attempts >= MAX_INBOX_ATTEMPTS) {
       return {
         done: false,
         attempts,
-        dueAt: new Date(now.getTime() + retryBackoffMs(attempts, 1_000, 5 * 60_000)),
         lastError,
-        failure: { key: record.key, error: lastError, outcome: 'retry' },
+        failure: { key: record.key, error: lastError, outcome: 'dead' },
       };
     }
+    const now = this.ports.clock.now();
+    return {
+      done: false,
+      attempts,
+      dueAt: new Date(now.getTime() + retryBackoffMs(attempts, 1_000, 5 * 60_000)),
+      lastError,
+      failure: { key: record.key, error: lastError, outcome: 'retry' },
+    };
   }
 }
 
 function batchUseCases(ports: InboxPorts) {
-  return { receive: new ReceiveInboundMessage(ports), applyStatus: new ApplyMessageStatus(ports) };
+  return {
+    receive: new ReceiveInboundMessage(ports),
+    receiveMany: new ReceiveInboundMessages(ports),
+    applyStatus: new ApplyMessageStatus(ports),
+  };
 }
 
 /** The settings repository with `getAll` read from the store once, then served as the same array. */

@@ -46,6 +46,17 @@ export class InMemoryConversationRepository implements ConversationRepository {
     return latest ? copy(latest) : null;
   }
 
+  async findLatestOpenByCustomers(customerIds: Id[]): Promise<ConversationPrimitives[]> {
+    for (const id of customerIds) checkId(id);
+    const wanted = new Set(customerIds);
+    const latest = new Map<Id, ConversationPrimitives>();
+    for (const c of [...this.#conversations.values()].sort(byCreatedAtDesc)) {
+      if (c.status !== 'closed' && wanted.has(c.customerId) && !latest.has(c.customerId))
+        latest.set(c.customerId, c);
+    }
+    return [...latest.values()].map(copy);
+  }
+
   async update(conversation: ConversationPrimitives): Promise<ConversationPrimitives> {
     checkId(conversation.id);
     const stored = this.#conversations.get(conversation.id);

@@ -30,6 +30,11 @@ export class InMemoryCustomerRepository implements CustomerRepository {
     return null;
   }
 
+  async findByPhones(phoneNumbers: string[]): Promise<CustomerPrimitives[]> {
+    const wanted = new Set(phoneNumbers);
+    return [...this.#customers.values()].filter((c) => wanted.has(c.phoneNumber)).map(copy);
+  }
+
   async update(customer: CustomerPrimitives): Promise<CustomerPrimitives> {
     checkId(customer.id);
     const stored = this.#customers.get(customer.id);

@@ -39,6 +39,30 @@ export class InMemoryMessageRepository implements MessageRepository {
     return message ? copy(message) : null;
   }
 
+  async findByWhatsappIds(whatsappMessageIds: string[]): Promise<MessagePrimitives[]> {
+    const found: MessagePrimitives[] = [];
+    for (const whatsappId of new Set(whatsappMessageIds)) {
+      const id = this.#byWhatsappId.get(whatsappId);
+      const message = id === undefined ? undefined : this.#messages.get(id);
+      if (message) found.push(copy(message));
+    }
+    return found;
+  }
+
+  async insertMany(messages: MessagePrimitives[]): Promise<{ duplicates: Id[] }> {
+    for (const message of messages) checkId(message.id);
+    const duplicates: Id[] = [];
+    for (const message of messages) {
+      try {
+        await this.insert(message);
+      } catch (error) {
+        if (!(error instanceof DuplicateError)) throw error;
+        duplicates.push(message.id);
+      }
+    }
+    return { duplicates };
+  }
+
   async findByIdempotencyKey(agentId: Id, key: string): Promise<MessagePrimitives | null> {
     checkId(agentId);
     const id = this.#byScope.get(scopeOf({ agentId, idempotencyKey: key })!);

@@ -66,7 +66,7 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
     collection: C.customers,
     key: { phoneNumber: 1 },
     options: unique,
-    serves: 'seed; CustomerRepository.findByPhone',
+    serves: 'seed; CustomerRepository.findByPhone, findByPhones',
   },
   { collection: C.customers, key: { email: 1 }, serves: 'seed; prefix search on email' },
   { collection: C.customers, key: { tags: 1 }, serves: 'seed; CustomerFilter.tags' },
@@ -86,7 +86,7 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
   {
     collection: C.conversations,
     key: { customerId: 1 },
-    serves: 'seed; findLatestOpenByCustomer, listAllByCustomer',
+    serves: 'seed; findLatestOpenByCustomer(s), listAllByCustomer',
   },
   { collection: C.conversations, key: { assignedAgent: 1 }, serves: 'seed' },
   { collection: C.conversations, key: { status: 1 }, serves: 'seed; listByStatus, countByStatus' },
@@ -122,7 +122,7 @@ export const INDEX_SPECS: readonly IndexSpec[] = [
     collection: C.messages,
     key: { whatsappMessageId: 1 },
     options: uniqueWherePresent,
-    serves: 'seed; MessageRepository.insert de-duplication, findByWhatsappId',
+    serves: 'seed; MessageRepository.insert(Many) de-duplication, findByWhatsappId(s)',
   },
   { collection: C.messages, key: { type: 1 }, serves: 'seed' },
   // seed field-level `timestamp: { index: true }` (no seed compound index starts with it)

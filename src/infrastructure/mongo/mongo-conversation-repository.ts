@@ -166,6 +166,22 @@ export class MongoConversationRepository implements ConversationRepository {
     return doc ? conversationFromDocument(doc) : null;
   }
 
+  async findLatestOpenByCustomers(customerIds: Id[]): Promise<ConversationPrimitives[]> {
+    const ids = customerIds.map((id, i) => toObjectId(`customerIds.${i}`, id));
+    if (ids.length === 0) return [];
+    // The { customerId } index serves it; a customer rarely has more than one that is not closed.
+    const docs = await this.collection
+      .find({ customerId: { $in: ids }, status: { $ne: 'closed' } })
+      .sort({ createdAt: -1, _id: -1 })
+      .toArray();
+    const latest = new Map<string, ConversationPrimitives>();
+    for (const doc of docs) {
+      const conversation = conversationFromDocument(doc);
+      if (!latest.has(conversation.customerId)) latest.set(conversation.customerId, conversation);
+    }
+    return [...latest.values()];
+  }
+
   async update(conversation: ConversationPrimitives): Promise<ConversationPrimitives> {
     const version = assertVersion(conversation.version);
     return updateVersioned({

@@ -168,6 +168,13 @@ export class MongoCustomerRepository implements CustomerRepository {
     return doc ? customerFromDocument(doc) : null;
   }
 
+  async findByPhones(phoneNumbers: string[]): Promise<CustomerPrimitives[]> {
+    const phones = [...new Set(phoneNumbers.map((p, i) => assertString(`phoneNumbers.${i}`, p)))];
+    if (phones.length === 0) return [];
+    const docs = await this.collection.find({ phoneNumber: { $in: phones } }).toArray();
+    return docs.map(customerFromDocument);
+  }
+
   async update(customer: CustomerPrimitives): Promise<CustomerPrimitives> {
     const version = assertVersion(customer.version);
     const doc = customerToDocument(customer);

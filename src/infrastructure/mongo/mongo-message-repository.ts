@@ -1,4 +1,11 @@
-import type { Collection, Db, Document, Filter, ObjectId } from 'mongodb';
+import {
+  type Collection,
+  type Db,
+  type Document,
+  type Filter,
+  MongoBulkWriteError,
+  type ObjectId,
+} from 'mongodb';
 import { z } from 'zod';
 import { clampLimit, type Page, type PageRequest } from '../../application/ports/pagination.js';
 import type { MessageRepository } from '../../application/ports/repositories.js';
@@ -23,6 +30,7 @@ import {
   assertString,
   assertWritable,
   dropUndefined,
+  isDuplicateKeyError,
   keysetPage,
   opt,
   readDocument,
@@ -252,6 +260,35 @@ export class MongoMessageRepository implements MessageRepository {
     return doc ? messageFromDocument(doc) : null;
   }
 
+  async findByWhatsappIds(whatsappMessageIds: string[]): Promise<MessagePrimitives[]> {
+    const ids = [...new Set(whatsappMessageIds.map((id, i) => assertString(`whatsappMessageIds.${i}`, id)))];
+    if (ids.length === 0) return [];
+    const docs = await this.collection.find({ whatsappMessageId: { $in: ids } }).toArray();
+    return docs.map(messageFromDocument);
+  }
+
+  /** One unordered `insertMany` (no document lock: an insert needs none); duplicates are reported, not thrown. */
+  async insertMany(messages: MessagePrimitives[]): Promise<{ duplicates: Id[] }> {
+    if (messages.length === 0) return { duplicates: [] };
+    const docs = messages.map(messageToDocument);
+    try {
+      await this.collection.insertMany(docs, { ordered: false });
+      return { duplicates: [] };
+    } catch (error) {
+      if (error instanceof MongoBulkWriteError) {
+        const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+        const duplicates: Id[] = [];
+        for (const writeError of writeErrors) {
+          if (!isDuplicateWrite(writeError.code, writeError.errmsg)) throw error;
+          duplicates.push(messages[writeError.index]!.id);
+        }
+        if (duplicates.length > 0) return { duplicates };
+      }
+      if (messages.length === 1 && isDuplicateKeyError(error)) return { duplicates: [messages[0]!.id] };
+      throw error;
+    }
+  }
+
   async findByIdempotencyKey(agentId: Id, key: string): Promise<MessagePrimitives | null> {
     const doc = await this.collection.findOne({
       agentId: toObjectId('agentId', agentId),
@@ -424,4 +461,9 @@ export class MongoMessageRepository implements MessageRepository {
     });
     return result.deletedCount;
   }
+}
+
+/** A unique index refused this write (FerretDB v1 may report it as SQLite's UNIQUE constraint). */
+function isDuplicateWrite(code: number | undefined, message: string | undefined): boolean {
+  return code === 11000 || code === 11001 || (code === 1 && /UNIQUE constraint failed/.test(message ?? ''));
 }

@@ -2,8 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ChangeConversationStatus } from '../../../../src/application/conversations/change-conversation-status.js';
 import {
   type InboundMessage,
+  type InboundResult,
   ReceiveInboundMessage,
 } from '../../../../src/application/messages/receive-inbound-message.js';
+import { ReceiveInboundMessages } from '../../../../src/application/messages/receive-inbound-messages.js';
 import { SYSTEM } from '../../../../src/application/shared/actor.js';
 import { makeTestPorts, seedAgent, type TestPorts } from '../../../support/test-ports.js';
 
@@ -23,13 +25,33 @@ function inbound(overrides: Partial<InboundMessage> = {}): InboundMessage {
   };
 }
 
-describe('ReceiveInboundMessage', () => {
+interface Receiver {
+  execute(input: InboundMessage): Promise<InboundResult>;
+}
+
+/** The batch path with a batch of one: its outcome unwrapped (an error thrown, as the single path does). */
+function batchOfOne(ports: TestPorts): Receiver {
+  const batch = new ReceiveInboundMessages(ports);
+  return {
+    async execute(input) {
+      const [outcome] = await batch.execute([input]);
+      if (!outcome) throw new Error('no outcome');
+      if (!outcome.ok) throw outcome.error;
+      return outcome.result;
+    },
+  };
+}
+
+describe.each([
+  ['ReceiveInboundMessage', (ports: TestPorts): Receiver => new ReceiveInboundMessage(ports)],
+  ['ReceiveInboundMessages (a batch of one)', batchOfOne],
+])('%s', (_name, make) => {
   let ports: TestPorts;
-  let receive: ReceiveInboundMessage;
+  let receive: Receiver;
 
   beforeEach(() => {
     ports = makeTestPorts();
-    receive = new ReceiveInboundMessage(ports);
+    receive = make(ports);
   });
 
   it('creates the customer (E.164, profile name), a conversation and the message on first contact', async () => {

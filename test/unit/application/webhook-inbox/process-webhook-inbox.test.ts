@@ -188,10 +188,16 @@ describe('ProcessWebhookInbox', () => {
 
     it('a transient failure is retried with back-off; after MAX_INBOX_ATTEMPTS it is dead, never dropped', async () => {
       const findByPhone = ports.customers.findByPhone.bind(ports.customers);
+      const findByPhones = ports.customers.findByPhones.bind(ports.customers);
       let failures = Number.POSITIVE_INFINITY;
+      // The customer lookup fails (the single path's findByPhone, the batch path's findByPhones).
       ports.customers.findByPhone = async (phone) => {
         if (failures-- > 0) throw new Error('connection reset');
         return findByPhone(phone);
+      };
+      ports.customers.findByPhones = async (phones) => {
+        if (failures-- > 0) throw new Error('connection reset');
+        return findByPhones(phones);
       };
       await accept.execute([message('wamid.flaky', ALICE, 'x')]);
 

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type InboundMessage,
+  ReceiveInboundMessage,
+} from '../../../../src/application/messages/receive-inbound-message.js';
+import {
+  type InboundOutcome,
+  ReceiveInboundMessages,
+} from '../../../../src/application/messages/receive-inbound-messages.js';
+import type { MessagePrimitives } from '../../../../src/domain/message/message.types.js';
+import { makeTestPorts, type TestPorts } from '../../../support/test-ports.js';
+
+function inbound(n: number, overrides: Partial<InboundMessage> = {}): InboundMessage {
+  return {
+    whatsappMessageId: `wamid.BATCH${n}`,
+    from: '5215512345678',
+    profileName: 'Ana López',
+    phoneNumberId: '106540352242922',
+    businessAccountId: '102290129340398',
+    timestamp: new Date(Date.UTC(2026, 2, 2, 16, 0, n)),
+    type: 'text',
+    content: `mensaje ${n}`,
+    ...overrides,
+  };
+}
+
+/** A batch that mixes two customers, a reply and a reaction within the batch, and a second customer's first contact. */
+function mixedBatch(): InboundMessage[] {
+  return [
+    inbound(1),
+    inbound(2, { from: '5215587654321', profileName: 'Luis Pérez' }),
+    inbound(3, { replyToWhatsappId: 'wamid.BATCH1' }),
+    inbound(4, {
+      type: 'reaction',
+      content: '👍',
+      reaction: { emoji: '👍', whatsappMessageId: 'wamid.BATCH2' },
+    }),
+    inbound(5, { from: '5215587654321', profileName: 'Luis Pérez' }),
+    inbound(6),
+  ];
+}
+
+async function stateOf(ports: TestPorts, results: InboundOutcome[]) {
+  const ok = results.map((r) => {
+    if (!r.ok) throw r.error;
+    return r.result;
+  });
+  const customers = [...new Set(ok.map((r) => r.customer.id))];
+  const conversations = [...new Set(ok.map((r) => r.conversation.id))];
+  const strip = (m: MessagePrimitives | null) =>
+    m && {
+      content: m.content,
+      replyTo: m.replyTo !== undefined,
+      reaction: m.reaction?.messageId !== undefined,
+    };
+  return {
+    customers: await Promise.all(
+      customers.map(async (id) => {
+        const c = (await ports.customers.findById(id))!;
+        return { phone: c.phoneNumber, name: c.firstName, statistics: c.statistics, last: c.lastMessageAt };
+      }),
+    ),
+    conversations: await Promise.all(
+      conversations.map(async (id) => {
+        const c = (await ports.conversations.findById(id))!;
+        return {
+          messageCount: c.messageCount,
+          unreadCount: c.unreadCount,
+          lastMessage: c.lastMessage?.content,
+          status: c.status,
+        };
+      }),
+    ),
+    messages: await Promise.all(ok.map(async (r) => strip(await ports.messages.findById(r.message.id)))),
+    created: ok.map((r) => [r.created, r.newConversation]),
+    // Per customer, the order of the events (ids differ between runs; types and contents don't).
+    // Across customers they interleave differently: the batch publishes a customer's after its writes.
+    events: customers.map((id) =>
+      ports.published
+        .filter((e) => (e.payload as { customerId?: string }).customerId === id)
+        .map((e) => `${e.type}:${(e.payload as { content?: string }).content ?? ''}`),
+    ),
+  };
+}
+
+describe('ReceiveInboundMessages (a batch)', () => {
+  it('leaves the same state, results and event order as receiving the messages one by one', async () => {
+    const one = makeTestPorts();
+    const single = new ReceiveInboundMessage(one);
+    const sequential: InboundOutcome[] = [];
+    for (const input of mixedBatch()) sequential.push({ ok: true, result: await single.execute(input) });
+
+    const many = makeTestPorts();
+    const batched = await new ReceiveInboundMessages(many).execute(mixedBatch());
+
+    expect(await stateOf(many, batched)).toEqual(await stateOf(one, sequential));
+  });
+
+  it("runs `between` (the worker's yield to the event loop) after each customer's steps", async () => {
+    const ports = makeTestPorts();
+    let yields = 0;
+    const outcomes = await new ReceiveInboundMessages(ports).execute(mixedBatch(), {
+      between: async () => {
+        yields += 1;
+      },
+    });
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(yields).toBe(2 * 3); // two customers: customer, conversation, settle
+  });
+
+  it('saves each conversation once per batch, and counts each customer once', async () => {
+    const ports = makeTestPorts();
+    const receive = new ReceiveInboundMessages(ports);
+    await receive.execute([inbound(1)]);
+    const before = (await ports.conversations.list({}, { limit: 10 })).items[0]!;
+
+    const outcomes = await receive.execute([inbound(2), inbound(3), inbound(4)]);
+
+    const after = (await ports.conversations.findById(before.id))!;
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(after.messageCount).toBe(4);
+    expect(after.unreadCount).toBe(4);
+    expect(after.lastMessage?.content).toBe('mensaje 4');
+    expect(after.version).toBe(before.version + 1);
+    const customer = (await ports.customers.findById(after.customerId))!;
+    expect(customer.statistics.totalMessages).toBe(4);
+    expect(customer.statistics.totalConversations).toBe(1);
+  });
+
+  it('stores a WhatsApp id repeated within the batch, or already stored, only once', async () => {
+    const ports = makeTestPorts();
+    const receive = new ReceiveInboundMessages(ports);
+    const [stored] = await receive.execute([inbound(1)]);
+
+    const outcomes = await receive.execute([inbound(1), inbound(2), inbound(2)]);
+
+    expect(outcomes.map((o) => o.ok && o.result.created)).toEqual([false, true, false]);
+    if (!stored?.ok || !outcomes[0]?.ok || !outcomes[1]?.ok || !outcomes[2]?.ok) throw new Error('failed');
+    expect(outcomes[0].result.message.id).toBe(stored.result.message.id);
+    expect(outcomes[2].result.message.id).toBe(outcomes[1].result.message.id);
+    expect(await ports.messages.countByConversation(stored.result.conversation.id)).toBe(2);
+    expect((await ports.conversations.findById(stored.result.conversation.id))?.messageCount).toBe(2);
+  });
+
+  it('fails a message with an invalid sender number alone; the rest of the batch is stored', async () => {
+    const ports = makeTestPorts();
+    const outcomes = await new ReceiveInboundMessages(ports).execute([
+      inbound(1),
+      inbound(2, { from: '12' }),
+      inbound(3),
+    ]);
+
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    if (!outcomes[0]?.ok) throw new Error('failed');
+    expect(await ports.messages.countByConversation(outcomes[0].result.conversation.id)).toBe(2);
+  });
+
+  it('takes the per-message path for a message the insertMany reports as a duplicate (a racing delivery)', async () => {
+    const ports = makeTestPorts();
+    const receive = new ReceiveInboundMessages(ports);
+    const racing = new ReceiveInboundMessage(ports);
+    const insertMany = ports.messages.insertMany.bind(ports.messages);
+    // A concurrent delivery stores wamid.BATCH2 between the dedupe query and the insertMany.
+    ports.messages.insertMany = async (records) => {
+      await racing.execute(inbound(2));
+      return insertMany(records);
+    };
+
+    const outcomes = await receive.execute([inbound(1), inbound(2)]);
+
+    expect(outcomes.map((o) => o.ok && o.result.created)).toEqual([true, false]);
+    if (!outcomes[0]?.ok) throw new Error('failed');
+    const conversation = (await ports.conversations.findById(outcomes[0].result.conversation.id))!;
+    expect(conversation.messageCount).toBe(2);
+    expect(await ports.messages.countByConversation(conversation.id)).toBe(2);
+  });
+});
