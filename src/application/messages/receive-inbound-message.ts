@@ -10,6 +10,7 @@ import type {
   MessagePrimitives,
   MessageType,
 } from '../../domain/message/message.types.js';
+import type { SettingsSnapshot } from '../../domain/settings/settings-snapshot.js';
 import { ConcurrencyError, DuplicateError } from '../../domain/shared/errors.js';
 import { Ticket } from '../../domain/ticket/ticket.js';
 import { AutoAssignConversation } from '../conversations/auto-assign-conversation.js';
@@ -110,7 +111,11 @@ export class ReceiveInboundMessage {
     const settings = await loadSettings(this.ports);
     const now = this.ports.clock.now();
     const phone = PhoneNumber.parse(input.from, settings.get('default_phone_region')).value;
-    const { customer, created: newCustomer } = await this.#findOrCreateCustomer(phone, input.profileName);
+    const { customer, created: newCustomer } = await this.#findOrCreateCustomer(
+      phone,
+      settings,
+      input.profileName,
+    );
     const { conversation, created: newConversation } = await this.#findOrOpenConversation(customer, input);
 
     const message = Message.inbound(
@@ -210,6 +215,7 @@ export class ReceiveInboundMessage {
 
   async #findOrCreateCustomer(
     phone: string,
+    settings: SettingsSnapshot,
     profileName?: string,
   ): Promise<{ customer: CustomerPrimitives; created: boolean }> {
     const found = await this.ports.customers.findByPhone(phone);
@@ -226,7 +232,6 @@ export class ReceiveInboundMessage {
       }
       return { customer: found, created: false };
     }
-    const settings = await loadSettings(this.ports);
     const customer = Customer.create(
       { phoneNumber: phone, source: 'whatsapp' },
       {
