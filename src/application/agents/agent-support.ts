@@ -3,10 +3,9 @@ import type { AgentPrimitives, Permission } from '../../domain/agent/agent.types
 import { BusinessRuleError, ForbiddenError, ValidationError } from '../../domain/shared/errors.js';
 import type { Id } from '../../domain/shared/ids.js';
 import type { Ports } from '../ports/ports.js';
-import { recordActivity } from '../shared/activity.js';
 import type { Actor, RequestMeta } from '../shared/actor.js';
-import { publish } from '../shared/events.js';
 import { requireAgent } from '../shared/guards.js';
+import { saveAudited } from '../shared/save-audited.js';
 
 export const AGENT_USE_CASE_ERROR_CODES = {
   /** Deactivating or demoting the last active admin would leave nobody able to manage the system. */
@@ -34,19 +33,13 @@ export async function saveAgent(
   meta: RequestMeta | undefined,
   change: { before: AgentPrimitives; agent: Agent; reason?: string },
 ): Promise<AgentPrimitives> {
-  const events = change.agent.pullEvents();
-  if (events.length === 0) return change.before;
-  const saved = await ports.agents.update(change.agent.toPrimitives());
-  await recordActivity(ports, actor, meta ?? {}, {
+  return saveAudited(ports, actor, meta, {
     entityType: 'agent',
-    entityId: saved.id,
-    action: 'updated',
     before: change.before,
-    after: saved,
+    entity: change.agent,
+    save: (record) => ports.agents.update(record),
     ...(change.reason === undefined ? {} : { reason: change.reason }),
   });
-  await publish(ports, events);
-  return saved;
 }
 
 /** True when `agent` is an active admin and no other active admin exists. */

@@ -1,9 +1,8 @@
 import type { Customer } from '../../domain/customer/customer.js';
 import type { CustomerPrimitives } from '../../domain/customer/customer.types.js';
 import type { Ports } from '../ports/ports.js';
-import { recordActivity } from '../shared/activity.js';
 import type { Actor, RequestMeta } from '../shared/actor.js';
-import { publish } from '../shared/events.js';
+import { saveAudited } from '../shared/save-audited.js';
 
 export type CustomerPorts = Pick<Ports, 'customers' | 'activity' | 'ids' | 'clock' | 'events'>;
 
@@ -17,17 +16,11 @@ export async function saveCustomer(
   meta: RequestMeta | undefined,
   change: { before: CustomerPrimitives; customer: Customer; reason?: string },
 ): Promise<CustomerPrimitives> {
-  const events = change.customer.pullEvents();
-  if (events.length === 0) return change.before;
-  const saved = await ports.customers.update(change.customer.toPrimitives());
-  await recordActivity(ports, actor, meta ?? {}, {
+  return saveAudited(ports, actor, meta, {
     entityType: 'customer',
-    entityId: saved.id,
-    action: 'updated',
     before: change.before,
-    after: saved,
+    entity: change.customer,
+    save: (record) => ports.customers.update(record),
     ...(change.reason === undefined ? {} : { reason: change.reason }),
   });
-  await publish(ports, events);
-  return saved;
 }
