@@ -14,12 +14,12 @@ import { COLLECTIONS } from './indexes.js';
 import {
   assertWritable,
   dropUndefined,
+  insertDocument,
   keysetPage,
   opt,
   readDocument,
   toObjectId,
   toOptionalObjectId,
-  translateDuplicates,
   zDate,
   zObjectId,
 } from './mongo-common.js';
@@ -70,9 +70,7 @@ export class MongoActivityLogRepository implements ActivityLogRepository {
 
   async append(entry: ActivityLogPrimitives): Promise<void> {
     const doc = activityToDocument(entry);
-    await translateDuplicates(() => this.collection.insertOne(doc), this.collection, ENTITY, [], {
-      insertedId: doc._id,
-    });
+    await insertDocument(this.collection, ENTITY, doc);
   }
 
   listByEntity(

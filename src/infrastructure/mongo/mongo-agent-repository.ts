@@ -22,13 +22,13 @@ import {
   assertVersion,
   assertWritable,
   dropUndefined,
+  insertDocument,
   keysetPage,
   opt,
   readDocument,
   statisticsIncrement,
   toObjectId,
   toOptionalObjectId,
-  translateDuplicates,
   type UniqueKey,
   updateVersioned,
   zDate,
@@ -116,15 +116,7 @@ export class MongoAgentRepository implements AgentRepository {
 
   async insert(agent: AgentPrimitives): Promise<void> {
     const doc = agentToDocument(agent);
-    await translateDuplicates(
-      () => this.collection.insertOne(doc),
-      this.collection,
-      ENTITY,
-      this.uniqueKeys(doc),
-      {
-        insertedId: doc._id,
-      },
-    );
+    await insertDocument(this.collection, ENTITY, doc, this.uniqueKeys(doc));
   }
 
   async findById(id: Id): Promise<AgentPrimitives | null> {

@@ -246,6 +246,18 @@ export async function translateDuplicates<T>(
   }
 }
 
+/** Inserts one document, turning a duplicate key into the entity's DuplicateError (naming the field). */
+export async function insertDocument(
+  collection: Collection,
+  entity: string,
+  doc: Document & { _id: ObjectId },
+  uniqueKeys: readonly UniqueKey[] = [],
+): Promise<void> {
+  await translateDuplicates(() => collection.insertOne(doc), collection, entity, uniqueKeys, {
+    insertedId: doc._id,
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Keyset pagination
 

@@ -33,13 +33,13 @@ import {
   assertVersion,
   assertWritable,
   dropUndefined,
+  insertDocument,
   keysetPage,
   opt,
   readDocument,
   scanFilter,
   toObjectId,
   toOptionalObjectId,
-  translateDuplicates,
   updateVersioned,
   zDate,
   zObjectId,
@@ -147,9 +147,7 @@ export class MongoConversationRepository implements ConversationRepository {
 
   async insert(conversation: ConversationPrimitives): Promise<void> {
     const doc = conversationToDocument(conversation);
-    await translateDuplicates(() => this.collection.insertOne(doc), this.collection, ENTITY, [], {
-      insertedId: doc._id,
-    });
+    await insertDocument(this.collection, ENTITY, doc);
   }
 
   async findById(id: Id): Promise<ConversationPrimitives | null> {

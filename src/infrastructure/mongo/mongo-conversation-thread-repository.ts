@@ -8,10 +8,10 @@ import { COLLECTIONS } from './indexes.js';
 import {
   assertWritable,
   dropUndefined,
+  insertDocument,
   opt,
   readDocument,
   toObjectId,
-  translateDuplicates,
   zDate,
   zObjectId,
 } from './mongo-common.js';
@@ -59,9 +59,7 @@ export class MongoConversationThreadRepository implements ConversationThreadRepo
 
   async insert(thread: ConversationThreadPrimitives): Promise<void> {
     const doc = threadToDocument(thread);
-    await translateDuplicates(() => this.collection.insertOne(doc), this.collection, ENTITY, [], {
-      insertedId: doc._id,
-    });
+    await insertDocument(this.collection, ENTITY, doc);
   }
 
   async findActiveByConversation(conversationId: Id): Promise<ConversationThreadPrimitives | null> {

@@ -22,13 +22,13 @@ import {
   assertWritable,
   dropUndefined,
   escapeRegex,
+  insertDocument,
   keysetPage,
   opt,
   readDocument,
   statisticsIncrement,
   toObjectId,
   toOptionalObjectId,
-  translateDuplicates,
   type UniqueKey,
   updateVersioned,
   zDate,
@@ -147,15 +147,7 @@ export class MongoCustomerRepository implements CustomerRepository {
 
   async insert(customer: CustomerPrimitives): Promise<void> {
     const doc = customerToDocument(customer);
-    await translateDuplicates(
-      () => this.collection.insertOne(doc),
-      this.collection,
-      ENTITY,
-      this.uniqueKeys(doc),
-      {
-        insertedId: doc._id,
-      },
-    );
+    await insertDocument(this.collection, ENTITY, doc, this.uniqueKeys(doc));
   }
 
   async findById(id: Id): Promise<CustomerPrimitives | null> {

@@ -30,6 +30,7 @@ import {
   assertString,
   assertWritable,
   dropUndefined,
+  insertDocument,
   isDuplicateKeyError,
   keysetPage,
   opt,
@@ -237,15 +238,7 @@ export class MongoMessageRepository implements MessageRepository {
 
   async insert(message: MessagePrimitives): Promise<void> {
     const doc = messageToDocument(message);
-    await translateDuplicates(
-      () => this.collection.insertOne(doc),
-      this.collection,
-      ENTITY,
-      this.uniqueKeys(doc),
-      {
-        insertedId: doc._id,
-      },
-    );
+    await insertDocument(this.collection, ENTITY, doc, this.uniqueKeys(doc));
   }
 
   async findById(id: Id): Promise<MessagePrimitives | null> {

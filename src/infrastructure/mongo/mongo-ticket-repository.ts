@@ -34,13 +34,13 @@ import {
   assertVersion,
   assertWritable,
   dropUndefined,
+  insertDocument,
   keysetPage,
   opt,
   readDocument,
   scanFilter,
   toObjectId,
   toOptionalObjectId,
-  translateDuplicates,
   type UniqueKey,
   updateVersioned,
   zDate,
@@ -194,15 +194,7 @@ export class MongoTicketRepository implements TicketRepository {
 
   async insert(ticket: TicketPrimitives): Promise<void> {
     const doc = ticketToDocument(ticket);
-    await translateDuplicates(
-      () => this.collection.insertOne(doc),
-      this.collection,
-      ENTITY,
-      this.uniqueKeys(doc),
-      {
-        insertedId: doc._id,
-      },
-    );
+    await insertDocument(this.collection, ENTITY, doc, this.uniqueKeys(doc));
   }
 
   async findById(id: Id): Promise<TicketPrimitives | null> {
