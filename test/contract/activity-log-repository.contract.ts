@@ -46,6 +46,17 @@ export function describeActivityLogRepositoryContract(
         expect(items[0]).not.toHaveProperty('performedBy');
       });
 
+      it('appends several entries in one call (appendMany)', async () => {
+        const a = activityRecord();
+        const b = fullActivityRecord();
+
+        await repo.appendMany([a, b]);
+        await repo.appendMany([]);
+
+        expect((await repo.listByEntity(a.entityType, a.entityId, { limit: 10 })).items).toEqual([a]);
+        expect((await repo.listByEntity(b.entityType, b.entityId, { limit: 10 })).items).toEqual([b]);
+      });
+
       it('round-trips an entry with every optional field set (before/after snapshots included)', async () => {
         const entry = fullActivityRecord();
         await repo.append(entry);

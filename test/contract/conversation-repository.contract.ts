@@ -249,6 +249,68 @@ export function describeConversationRepositoryContract(
       });
     });
 
+    describe('insertMany and updateMany (the batched inbound path)', () => {
+      it('inserts several conversations in one call', async () => {
+        const a = conversationRecord();
+        const b = fullConversationRecord();
+
+        await repo.insertMany([a, b]);
+
+        expect(await repo.findById(a.id)).toEqual(a);
+        expect(await repo.findById(b.id)).toEqual(b);
+        await repo.insertMany([]);
+      });
+
+      it('stores each conversation whose version matches and reports the others as conflicts', async () => {
+        const fresh = await stored();
+        const stale = await stored();
+        const current = await repo.update({ ...stale, priority: 'high' });
+        const missing = conversationRecord();
+
+        const result = await repo.updateMany([
+          { ...fresh, status: 'assigned', assignedAgent: newId(), updatedAt: minutesAfterBase(2) },
+          { ...stale, priority: 'low' },
+          { ...missing, priority: 'low' },
+        ]);
+
+        const saved = await repo.findById(fresh.id);
+        expect(saved).toMatchObject({ status: 'assigned', version: fresh.version + 1 });
+        expect(result.updated).toEqual([saved]);
+        expect(result.conflicts.sort()).toEqual([stale.id, missing.id].sort());
+        expect(await repo.findById(stale.id)).toEqual(current);
+        expect(await repo.findById(missing.id)).toBeNull();
+        expect(await repo.updateMany([])).toEqual({ updated: [], conflicts: [] });
+      });
+
+      it('removes optional fields absent from a record of the batch', async () => {
+        const conversation = await stored({ status: 'assigned', assignedAgent: newId() });
+        const { assignedAgent: _agent, ...unassigned } = conversation;
+
+        const { updated } = await repo.updateMany([{ ...unassigned, status: 'open' }]);
+
+        const found = await repo.findById(conversation.id);
+        expect(found).not.toHaveProperty('assignedAgent');
+        expect(updated).toEqual([found]);
+        expectNoAbsentValues(found);
+      });
+
+      it('lets exactly one of a batch and a racing single update of the same version win', async () => {
+        const conversation = await stored();
+
+        const [batch, single] = await Promise.allSettled([
+          repo.updateMany([{ ...conversation, priority: 'high' }]),
+          repo.update({ ...conversation, priority: 'low' }),
+        ]);
+
+        const batchWon = batch.status === 'fulfilled' && batch.value.updated.length === 1;
+        const singleWon = single.status === 'fulfilled';
+        expect(batchWon !== singleWon).toBe(true);
+        const found = await repo.findById(conversation.id);
+        expect(found?.version).toBe(conversation.version + 1);
+        expect(found?.priority).toBe(batchWon ? 'high' : 'low');
+      });
+    });
+
     describe('list', () => {
       itPagesByKeyset(() => ({
         insertListed: (at) => stored({ updatedAt: at, createdAt: mirrored(at) }),

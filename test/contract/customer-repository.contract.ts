@@ -51,6 +51,71 @@ export function describeCustomerRepositoryContract(
     const listIds = async (filter: Parameters<CustomerRepository['list']>[0]) =>
       idSet((await repo.list(filter, { limit: 200 })).items);
 
+    describe('recordInteractions (the batched inbound path)', () => {
+      it('moves the interaction times outward, adds the counters and bumps the version', async () => {
+        const customer = await stored({
+          firstContact: minutesAfterBase(10),
+          lastInteraction: minutesAfterBase(20),
+          lastMessageAt: minutesAfterBase(20),
+          updatedAt: minutesAfterBase(20),
+        });
+        const other = await stored();
+
+        await repo.recordInteractions([
+          {
+            id: customer.id,
+            firstAt: minutesAfterBase(15),
+            lastAt: minutesAfterBase(30),
+            statistics: { totalMessages: 3, totalConversations: 1 },
+          },
+          { id: other.id, firstAt: minutesAfterBase(5), lastAt: minutesAfterBase(6), statistics: {} },
+          { id: newId(), firstAt: minutesAfterBase(5), lastAt: minutesAfterBase(6), statistics: {} },
+        ]);
+
+        const found = await repo.findById(customer.id);
+        expect(found).toEqual({
+          ...customer,
+          firstContact: minutesAfterBase(10),
+          lastInteraction: minutesAfterBase(30),
+          lastMessageAt: minutesAfterBase(30),
+          updatedAt: minutesAfterBase(30),
+          statistics: { ...customer.statistics, totalMessages: 3, totalConversations: 1 },
+          version: customer.version + 1,
+        });
+        expect(await repo.findById(other.id)).toMatchObject({
+          firstContact: minutesAfterBase(5),
+          lastInteraction: minutesAfterBase(6),
+          updatedAt: minutesAfterBase(6),
+          version: other.version + 1,
+        });
+        await expectStaleWrite(() => repo.update({ ...customer, firstName: 'Stale' }));
+        await repo.recordInteractions([]);
+      });
+
+      it('loses no count when batches and single increments of the same customers race', async () => {
+        const a = await stored();
+        const b = await stored();
+        const entry = (id: string, n: number) => ({
+          id,
+          firstAt: minutesAfterBase(n),
+          lastAt: minutesAfterBase(n),
+          statistics: { totalMessages: 1 },
+        });
+
+        await Promise.all([
+          repo.recordInteractions([entry(a.id, 1), entry(b.id, 1)]),
+          repo.recordInteractions([entry(b.id, 2), entry(a.id, 2)]),
+          repo.incrementStatistics(a.id, { totalMessages: 1 }),
+          repo.recordInteractions([entry(a.id, 3)]),
+        ]);
+
+        expect((await repo.findById(a.id))?.statistics.totalMessages).toBe(4);
+        expect((await repo.findById(b.id))?.statistics.totalMessages).toBe(2);
+        expect((await repo.findById(a.id))?.lastInteraction).toEqual(minutesAfterBase(3));
+        expect((await repo.findById(a.id))?.version).toBe(a.version + 3);
+      });
+    });
+
     describe('insert and find', () => {
       it('returns by id exactly what was inserted, with absent optional fields omitted (not null)', async () => {
         const customer = await stored();
@@ -106,6 +171,24 @@ export function describeCustomerRepositoryContract(
           [a, b].sort((x, y) => x.id.localeCompare(y.id)),
         );
         expect(await repo.findByPhones([])).toEqual([]);
+      });
+
+      it('inserts several customers in one call and reports the duplicates without storing them', async () => {
+        const existing = await stored({ phoneNumber: '+5215511120001' });
+        const a = customerRecord({ phoneNumber: '+5215511120002' });
+        const samePhone = customerRecord({ phoneNumber: '+5215511120001' });
+        const b = customerRecord({ phoneNumber: '+5215511120003' });
+        const repeated = customerRecord({ phoneNumber: '+5215511120003' });
+        const reusedId = customerRecord({ id: existing.id, phoneNumber: '+5215511120004' });
+
+        const { duplicates } = await repo.insertMany([a, samePhone, b, repeated, reusedId]);
+
+        expect(duplicates.sort()).toEqual([samePhone.id, repeated.id, reusedId.id].sort());
+        expect(await repo.findById(a.id)).toEqual(a);
+        expect(await repo.findById(b.id)).toEqual(b);
+        expect(await repo.findByPhone('+5215511120001')).toEqual(existing);
+        expect(await repo.findByPhone('+5215511120004')).toBeNull();
+        expect(await repo.insertMany([])).toEqual({ duplicates: [] });
       });
 
       it('returns null for an unknown id', async () => {

@@ -302,6 +302,25 @@ export function describeTicketRepositoryContract(
       });
     });
 
+    describe('listByConversations', () => {
+      it('returns the tickets of any of the conversations in one of the statuses', async () => {
+        const c1 = newId();
+        const c2 = newId();
+        const a = await stored({ conversationId: c1, status: 'waiting_customer' });
+        const b = await stored({ conversationId: c2, status: 'waiting_customer' });
+        await stored({ conversationId: c1, status: 'open' });
+        await stored({ conversationId: newId(), status: 'waiting_customer' });
+
+        const found = await repo.listByConversations([c1, c2, newId()], ['waiting_customer']);
+
+        expect(idSet(found)).toEqual(idSet([a, b]));
+        expect(await repo.listByConversations([], ['waiting_customer'])).toEqual([]);
+        await expect(repo.listByConversations(['nope'], ['open'])).rejects.toMatchObject({
+          code: 'VALIDATION.INVALID_ID',
+        });
+      });
+    });
+
     describe('listAllByCustomer', () => {
       it('returns every ticket of the customer, newest created first, unpaged', async () => {
         const customerId = newId();

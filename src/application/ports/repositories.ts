@@ -104,6 +104,14 @@ export interface CustomerFilter {
   search?: string;
 }
 
+/** One customer's share of a batch of inbound messages (CustomerRepository.recordInteractions). */
+export interface CustomerInteraction {
+  id: Id;
+  firstAt: Date;
+  lastAt: Date;
+  statistics: NumericDelta<CustomerStatistics>;
+}
+
 export interface CustomerRepository {
   insert(customer: CustomerPrimitives): Promise<void>;
   findById(id: Id): Promise<CustomerPrimitives | null>;
@@ -113,7 +121,21 @@ export interface CustomerRepository {
    * At most one per phone, in no particular order; unknown phones are simply absent.
    */
   findByPhones(phoneNumbers: string[]): Promise<CustomerPrimitives[]>;
+  /**
+   * Inserts several customers in one call (the batched inbound path), each with `insert`'s unique
+   * keys: those refused as duplicates (id or phone already stored, or repeated within `customers`)
+   * are not stored and their ids are returned; every other one is stored. Any other failure throws.
+   */
+  insertMany(customers: CustomerPrimitives[]): Promise<{ duplicates: Id[] }>;
   update(customer: CustomerPrimitives): Promise<CustomerPrimitives>;
+  /**
+   * The batched inbound path's write of Customer.recordInteraction plus the statistics counters, for
+   * several customers in one call. For each entry, atomically and without a version check (every
+   * part commutes with concurrent writers): `firstContact` = min(firstContact, firstAt);
+   * `lastInteraction`, `lastMessageAt`, `updatedAt` = max(…, lastAt); `statistics` += `statistics`;
+   * `version` + 1 (so that an edit made from an older read is refused). Unknown ids are skipped.
+   */
+  recordInteractions(entries: CustomerInteraction[]): Promise<void>;
   /** Sorted by updatedAt desc. */
   list(filter: CustomerFilter, page: PageRequest): Promise<Page<CustomerPrimitives>>;
   incrementStatistics(id: Id, delta: NumericDelta<CustomerStatistics>): Promise<void>;
@@ -146,7 +168,18 @@ export interface ConversationRepository {
    * an open conversation are absent. Ids are validated.
    */
   findLatestOpenByCustomers(customerIds: Id[]): Promise<ConversationPrimitives[]>;
+  /** Inserts several new conversations in one call (the batched inbound path); a duplicate id throws. */
+  insertMany(conversations: ConversationPrimitives[]): Promise<void>;
   update(conversation: ConversationPrimitives): Promise<ConversationPrimitives>;
+  /**
+   * `update` for several conversations in one call (the batched inbound path): each is stored only
+   * if its stored version is the one it carries. Returns the stored records, and the ids not stored
+   * (changed by another writer since they were read, held by one right now, or missing), which the
+   * caller retries one by one with `update`.
+   */
+  updateMany(
+    conversations: ConversationPrimitives[],
+  ): Promise<{ updated: ConversationPrimitives[]; conflicts: Id[] }>;
   /** Sorted by updatedAt desc. */
   list(filter: ConversationFilter, page: PageRequest): Promise<Page<ConversationPrimitives>>;
   /** Every conversation of a customer (for erasure and history); no paging, newest first. */
@@ -259,6 +292,11 @@ export interface TicketRepository {
   /** Sorted by updatedAt desc. */
   list(filter: TicketFilter, page: PageRequest): Promise<Page<TicketPrimitives>>;
   listAllByCustomer(customerId: Id): Promise<TicketPrimitives[]>;
+  /**
+   * The tickets of any of `conversationIds` whose status is one of `statuses` (one query; the batched
+   * inbound path's "tickets waiting on the customer"). In no particular order; ids are validated.
+   */
+  listByConversations(conversationIds: Id[], statuses: TicketStatus[]): Promise<TicketPrimitives[]>;
   /** Tickets whose status is one of `statuses`, by id ascending after `page.afterId` (background scans). */
   scanByStatus(statuses: TicketStatus[], page: ScanPage): Promise<TicketPrimitives[]>;
   /**
@@ -285,6 +323,8 @@ export interface SettingsRepository {
 
 export interface ActivityLogRepository {
   append(entry: ActivityLogPrimitives): Promise<void>;
+  /** Several entries in one call (the batched inbound path). */
+  appendMany(entries: ActivityLogPrimitives[]): Promise<void>;
   /** Sorted by timestamp desc. */
   listByEntity(entityType: EntityType, entityId: Id, page: PageRequest): Promise<Page<ActivityLogPrimitives>>;
   /** Sorted by timestamp desc. */

@@ -14,6 +14,10 @@ export class InMemoryActivityLogRepository implements ActivityLogRepository {
     this.#entries.set(entry.id, copy(entry));
   }
 
+  async appendMany(entries: ActivityLogPrimitives[]): Promise<void> {
+    for (const entry of entries) await this.append(entry);
+  }
+
   async listByEntity(
     entityType: EntityType,
     entityId: Id,

@@ -57,6 +57,32 @@ export class InMemoryConversationRepository implements ConversationRepository {
     return [...latest.values()].map(copy);
   }
 
+  async insertMany(conversations: ConversationPrimitives[]): Promise<void> {
+    for (const c of conversations) {
+      checkId(c.id);
+      if (this.#conversations.has(c.id)) throw new DuplicateError('conversation', 'id');
+    }
+    if (new Set(conversations.map((c) => c.id)).size !== conversations.length)
+      throw new DuplicateError('conversation', 'id');
+    for (const c of conversations) this.#conversations.set(c.id, copy(c));
+  }
+
+  async updateMany(
+    conversations: ConversationPrimitives[],
+  ): Promise<{ updated: ConversationPrimitives[]; conflicts: Id[] }> {
+    const updated: ConversationPrimitives[] = [];
+    const conflicts: Id[] = [];
+    for (const conversation of conversations) {
+      try {
+        updated.push(await this.update(conversation));
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError || error instanceof NotFoundError)) throw error;
+        conflicts.push(conversation.id);
+      }
+    }
+    return { updated, conflicts };
+  }
+
   async update(conversation: ConversationPrimitives): Promise<ConversationPrimitives> {
     checkId(conversation.id);
     const stored = this.#conversations.get(conversation.id);

@@ -1,5 +1,9 @@
 import type { Page, PageRequest } from '../../application/ports/pagination.js';
-import type { CustomerFilter, CustomerRepository } from '../../application/ports/repositories.js';
+import type {
+  CustomerFilter,
+  CustomerInteraction,
+  CustomerRepository,
+} from '../../application/ports/repositories.js';
 import type { CustomerPrimitives, CustomerStatistics } from '../../domain/customer/customer.types.js';
 import { ConcurrencyError, DuplicateError, NotFoundError } from '../../domain/shared/errors.js';
 import type { Id } from '../../domain/shared/ids.js';
@@ -33,6 +37,36 @@ export class InMemoryCustomerRepository implements CustomerRepository {
   async findByPhones(phoneNumbers: string[]): Promise<CustomerPrimitives[]> {
     const wanted = new Set(phoneNumbers);
     return [...this.#customers.values()].filter((c) => wanted.has(c.phoneNumber)).map(copy);
+  }
+
+  async insertMany(customers: CustomerPrimitives[]): Promise<{ duplicates: Id[] }> {
+    const duplicates: Id[] = [];
+    for (const customer of customers) {
+      try {
+        await this.insert(customer);
+      } catch (error) {
+        if (!(error instanceof DuplicateError)) throw error;
+        duplicates.push(customer.id);
+      }
+    }
+    return { duplicates };
+  }
+
+  async recordInteractions(entries: CustomerInteraction[]): Promise<void> {
+    for (const entry of entries) {
+      checkId(entry.id);
+      const stored = this.#customers.get(entry.id);
+      if (!stored) continue;
+      const first = new Date(entry.firstAt);
+      const last = new Date(entry.lastAt);
+      if (stored.firstContact === undefined || first < stored.firstContact) stored.firstContact = first;
+      for (const field of ['lastInteraction', 'lastMessageAt', 'updatedAt'] as const) {
+        const current = stored[field];
+        if (current === undefined || last > current) stored[field] = new Date(last);
+      }
+      await this.incrementStatistics(entry.id, entry.statistics);
+      stored.version += 1;
+    }
   }
 
   async update(customer: CustomerPrimitives): Promise<CustomerPrimitives> {

@@ -83,6 +83,14 @@ export class InMemoryTicketRepository implements TicketRepository {
       .map(copy);
   }
 
+  async listByConversations(conversationIds: Id[], statuses: TicketStatus[]): Promise<TicketPrimitives[]> {
+    for (const id of conversationIds) checkId(id);
+    const wanted = new Set(conversationIds);
+    return [...this.#tickets.values()]
+      .filter((t) => wanted.has(t.conversationId ?? '') && statuses.includes(t.status))
+      .map(copy);
+  }
+
   async scanByStatus(statuses: TicketStatus[], page: ScanPage): Promise<TicketPrimitives[]> {
     const wanted = statuses.map((s, i) => assertEnum(`status.${i}`, s, TICKET_STATUSES));
     return scanById([...this.#tickets.values()], (t) => wanted.includes(t.status), page);

@@ -73,6 +73,12 @@ export class MongoActivityLogRepository implements ActivityLogRepository {
     await insertDocument(this.collection, ENTITY, doc);
   }
 
+  /** One unordered `insertMany`. */
+  async appendMany(entries: ActivityLogPrimitives[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.collection.insertMany(entries.map(activityToDocument), { ordered: false });
+  }
+
   listByEntity(
     entityType: EntityType,
     entityId: Id,

@@ -3,7 +3,15 @@
  * duplicate-key translation and keyset pagination. Filters are always built here or in the
  * adapters from typed values; nothing a caller passes is ever used as a query object.
  */
-import { type Collection, type Document, type Filter, MongoServerError, ObjectId } from 'mongodb';
+import {
+  type AnyBulkWriteOperation,
+  type Collection,
+  type Document,
+  type Filter,
+  MongoBulkWriteError,
+  MongoServerError,
+  ObjectId,
+} from 'mongodb';
 import { z } from 'zod';
 import type { Page, PageRequest } from '../../application/ports/pagination.js';
 import { clampLimit, decodeCursor, encodeCursor } from '../../application/ports/pagination.js';
@@ -246,6 +254,39 @@ export async function translateDuplicates<T>(
   }
 }
 
+/** A write error of a bulk write that is a duplicate key (FerretDB v1 reports some as code 1). */
+export function isDuplicateWrite(code: number | undefined, message: string | undefined): boolean {
+  return code === 11000 || code === 11001 || (code === 1 && /UNIQUE constraint failed/.test(message ?? ''));
+}
+
+/**
+ * One unordered `insertMany` (no document lock: an insert needs none). Each document is inserted or
+ * refused on its own; the `_id`s (hex) of those refused as duplicates (of a stored document or of one
+ * before it in `docs`) are returned, not thrown. Any other failure throws.
+ */
+export async function insertManyReportingDuplicates(
+  collection: Collection,
+  docs: (Document & { _id: ObjectId })[],
+): Promise<{ duplicates: string[] }> {
+  if (docs.length === 0) return { duplicates: [] };
+  try {
+    await collection.insertMany(docs, { ordered: false });
+    return { duplicates: [] };
+  } catch (error) {
+    if (error instanceof MongoBulkWriteError) {
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      const duplicates: string[] = [];
+      for (const writeError of writeErrors) {
+        if (!isDuplicateWrite(writeError.code, writeError.errmsg)) throw error;
+        duplicates.push(docs[writeError.index]!._id.toHexString());
+      }
+      if (duplicates.length > 0) return { duplicates };
+    }
+    if (docs.length === 1 && isDuplicateKeyError(error)) return { duplicates: [docs[0]!._id.toHexString()] };
+    throw error;
+  }
+}
+
 /** Inserts one document, turning a duplicate key into the entity's DuplicateError (naming the field). */
 export async function insertDocument(
   collection: Collection,
@@ -342,27 +383,136 @@ export interface VersionedUpdate<T> {
 /**
  * Stores `doc` only if the stored version is `version`, writing `version + 1`, and returns the
  * stored record. Otherwise throws NotFoundError or ConcurrencyError.
+ *
+ * Where the server's updates are atomic this is one conditional `findOneAndUpdate`. Elsewhere
+ * (FerretDB v1) the document lock already makes this writer the only one, so the version is checked
+ * on a read by `_id` and the write is an update by `_id`: FerretDB v1 answers a filter on `_id` alone
+ * from its primary key, but reads the whole collection for `{ _id, version }`.
  */
 export async function updateVersioned<T>(u: VersionedUpdate<T>): Promise<T> {
+  const write = versionedWrite(u);
+  const id = write._id.toHexString();
+  return u.guard.exclusive(u.collection.collectionName, id, async () => {
+    if (u.guard.native) {
+      const stored = await translateDuplicates(
+        () =>
+          u.collection.findOneAndUpdate(allOf([{ _id: write._id }, versionFilter(u.version)]), write.update, {
+            returnDocument: 'after',
+          }),
+        u.collection,
+        u.entity,
+        u.uniqueKeys,
+        { updatedId: write._id },
+      );
+      if (stored) return u.read(stored);
+      const exists = (await u.collection.countDocuments({ _id: write._id }, { limit: 1 })) > 0;
+      throw exists ? new ConcurrencyError(u.entity, id) : new NotFoundError(u.entity, id);
+    }
+    const current = await u.collection.findOne({ _id: write._id });
+    if (!current) throw new NotFoundError(u.entity, id);
+    if (storedVersion(current) !== u.version) throw new ConcurrencyError(u.entity, id);
+    await translateDuplicates(
+      () => u.collection.updateOne({ _id: write._id }, write.update),
+      u.collection,
+      u.entity,
+      u.uniqueKeys,
+      { updatedId: write._id },
+    );
+    return u.read(write.after(current));
+  });
+}
+
+/**
+ * `updateVersioned` for several documents of one collection at once (the batched inbound path):
+ * each is stored only if its stored version is the one given. Returns the stored records, and the
+ * ids that were not stored (another writer changed or holds them, or they do not exist) — the caller
+ * retries those one by one. A unique key violated by one of them throws.
+ *
+ * Atomic servers: the conditional updates run side by side. FerretDB v1: the documents' locks are
+ * taken in one insert, their versions read in one query, the matching ones written in one bulk
+ * write by `_id`, and the locks released in one delete.
+ */
+export async function updateVersionedMany<T>(
+  updates: VersionedUpdate<T>[],
+): Promise<{ updated: T[]; conflicts: string[] }> {
+  if (updates.length === 0) return { updated: [], conflicts: [] };
+  const { collection, guard } = updates[0]!;
+  if (guard.native) {
+    const settled = await Promise.all(
+      updates.map((u) =>
+        updateVersioned(u).then(
+          (value) => ({ ok: true as const, value }),
+          (error: unknown) => {
+            if (error instanceof ConcurrencyError || error instanceof NotFoundError)
+              return { ok: false as const, id: u.doc._id.toHexString() };
+            throw error;
+          },
+        ),
+      ),
+    );
+    return {
+      updated: settled.flatMap((s) => (s.ok ? [s.value] : [])),
+      conflicts: settled.flatMap((s) => (s.ok ? [] : [s.id])),
+    };
+  }
+  const writes = new Map(updates.map((u) => [u.doc._id.toHexString(), { u, w: versionedWrite(u) }]));
+  return guard.exclusiveMany(collection.collectionName, [...writes.keys()], async (held) => {
+    const conflicts = [...writes.keys()].filter((id) => !held.includes(id));
+    const updated: T[] = [];
+    if (held.length === 0) return { updated, conflicts };
+    const current = new Map(
+      (await collection.find({ _id: { $in: held.map((id) => writes.get(id)!.w._id) } }).toArray()).map(
+        (d) => [(d._id as ObjectId).toHexString(), d],
+      ),
+    );
+    const ops: AnyBulkWriteOperation[] = [];
+    for (const id of held) {
+      const { u, w } = writes.get(id)!;
+      const stored = current.get(id);
+      if (!stored || storedVersion(stored) !== u.version) {
+        conflicts.push(id);
+        continue;
+      }
+      ops.push({ updateOne: { filter: { _id: w._id }, update: w.update } });
+      updated.push(u.read(w.after(stored)));
+    }
+    if (ops.length > 0) {
+      const first = updates[0]!;
+      await translateDuplicates(
+        () => collection.bulkWrite(ops, { ordered: false }),
+        collection,
+        first.entity,
+        [],
+        {},
+      );
+    }
+    return { updated, conflicts };
+  });
+}
+
+/** The stored version of a document (documents written before versioning existed count as 0). */
+function storedVersion(doc: Document): number {
+  return typeof doc.version === 'number' ? doc.version : 0;
+}
+
+/** The update operators of a versioned write, and the document it produces from the stored one. */
+function versionedWrite<T>(u: VersionedUpdate<T>): {
+  _id: ObjectId;
+  update: Document;
+  after: (stored: Document) => Document;
+} {
   const { _id, ...rest } = u.doc;
   const set: Document = { ...rest, version: u.version + 1 };
   for (const key of u.preserve ?? []) delete set[key];
   const keys = u.keys.filter((key) => !u.preserve?.includes(key));
-  const update = updateOperators(set, missingKeys(keys, set));
-  const id = _id.toHexString();
-  return u.guard.exclusive(u.collection.collectionName, id, async () => {
-    const stored = await translateDuplicates(
-      () =>
-        u.collection.findOneAndUpdate(allOf([{ _id }, versionFilter(u.version)]), update, {
-          returnDocument: 'after',
-        }),
-      u.collection,
-      u.entity,
-      u.uniqueKeys,
-      { updatedId: _id },
-    );
-    if (stored) return u.read(stored);
-    const exists = (await u.collection.countDocuments({ _id }, { limit: 1 })) > 0;
-    throw exists ? new ConcurrencyError(u.entity, id) : new NotFoundError(u.entity, id);
-  });
+  const unset = missingKeys(keys, set);
+  return {
+    _id,
+    update: updateOperators(set, unset),
+    after: (stored) => {
+      const next: Document = { ...stored, ...set };
+      for (const key of Object.keys(unset)) delete next[key];
+      return next;
+    },
+  };
 }

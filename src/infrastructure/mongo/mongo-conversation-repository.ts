@@ -40,7 +40,10 @@ import {
   scanFilter,
   toObjectId,
   toOptionalObjectId,
+  translateDuplicates,
   updateVersioned,
+  updateVersionedMany,
+  type VersionedUpdate,
   zDate,
   zObjectId,
 } from './mongo-common.js';
@@ -180,18 +183,34 @@ export class MongoConversationRepository implements ConversationRepository {
     return [...latest.values()];
   }
 
+  /** One `insertMany` (ordered: a failure leaves the rest unwritten and throws). */
+  async insertMany(conversations: ConversationPrimitives[]): Promise<void> {
+    if (conversations.length === 0) return;
+    const docs = conversations.map(conversationToDocument);
+    await translateDuplicates(() => this.collection.insertMany(docs), this.collection, ENTITY, [], {});
+  }
+
   async update(conversation: ConversationPrimitives): Promise<ConversationPrimitives> {
-    const version = assertVersion(conversation.version);
-    return updateVersioned({
+    return updateVersioned(this.versionedUpdate(conversation));
+  }
+
+  async updateMany(
+    conversations: ConversationPrimitives[],
+  ): Promise<{ updated: ConversationPrimitives[]; conflicts: Id[] }> {
+    return updateVersionedMany(conversations.map((c) => this.versionedUpdate(c)));
+  }
+
+  private versionedUpdate(conversation: ConversationPrimitives): VersionedUpdate<ConversationPrimitives> {
+    return {
       collection: this.collection,
       guard: this.guard,
       entity: ENTITY,
       keys: KEYS,
       doc: conversationToDocument(conversation),
-      version,
+      version: assertVersion(conversation.version),
       uniqueKeys: [],
       read: conversationFromDocument,
-    });
+    };
   }
 
   async list(filter: ConversationFilter, page: PageRequest): Promise<Page<ConversationPrimitives>> {

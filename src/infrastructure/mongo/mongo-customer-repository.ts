@@ -1,7 +1,11 @@
-import type { Collection, Db, Document, Filter, ObjectId } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Document, Filter, ObjectId } from 'mongodb';
 import { z } from 'zod';
 import type { Page, PageRequest } from '../../application/ports/pagination.js';
-import type { CustomerFilter, CustomerRepository } from '../../application/ports/repositories.js';
+import type {
+  CustomerFilter,
+  CustomerInteraction,
+  CustomerRepository,
+} from '../../application/ports/repositories.js';
 import {
   CUSTOMER_SEGMENTS,
   CUSTOMER_SOURCES,
@@ -16,6 +20,7 @@ import { COLLECTIONS } from './indexes.js';
 import type { MongoCapabilities } from './mongo-client.js';
 import {
   assertBoolean,
+  assertDate,
   assertSafeStrings,
   assertString,
   assertVersion,
@@ -23,6 +28,7 @@ import {
   dropUndefined,
   escapeRegex,
   insertDocument,
+  insertManyReportingDuplicates,
   keysetPage,
   opt,
   readDocument,
@@ -165,6 +171,46 @@ export class MongoCustomerRepository implements CustomerRepository {
     if (phones.length === 0) return [];
     const docs = await this.collection.find({ phoneNumber: { $in: phones } }).toArray();
     return docs.map(customerFromDocument);
+  }
+
+  /** One unordered `insertMany`; duplicates (id or phone) are reported, not thrown. */
+  async insertMany(customers: CustomerPrimitives[]): Promise<{ duplicates: Id[] }> {
+    return insertManyReportingDuplicates(this.collection, customers.map(customerToDocument));
+  }
+
+  /**
+   * One bulk write of `$min` / `$max` / `$inc` updates by `_id` (commutative: no version check).
+   * Without atomic updates (FerretDB v1) the documents' locks are taken for the batch first; a
+   * customer whose lock another writer holds is written alone after the batch, waiting its turn.
+   */
+  async recordInteractions(entries: CustomerInteraction[]): Promise<void> {
+    const updates = new Map<string, { filter: { _id: ObjectId }; update: Document }>();
+    for (const [i, entry] of entries.entries()) {
+      const _id = toObjectId(`entries.${i}.id`, entry.id);
+      const last = assertDate(`entries.${i}.lastAt`, entry.lastAt);
+      const update = {
+        $min: { firstContact: assertDate(`entries.${i}.firstAt`, entry.firstAt) },
+        $max: { lastInteraction: last, lastMessageAt: last, updatedAt: last },
+        $inc: { ...statisticsIncrement(entry.statistics, STATISTICS_KEYS), version: 1 },
+      };
+      if (updates.has(entry.id)) throw new ValidationError(`entries.${i}.id`, 'is repeated');
+      updates.set(entry.id, { filter: { _id }, update });
+    }
+    if (updates.size === 0) return;
+    const bulk = (ids: string[]) =>
+      ids.length === 0
+        ? Promise.resolve()
+        : this.collection
+            .bulkWrite(
+              ids.map((id): AnyBulkWriteOperation => ({ updateOne: updates.get(id)! })),
+              { ordered: false },
+            )
+            .then(() => {});
+    const left = await this.guard.exclusiveMany(COLLECTION, [...updates.keys()], async (held) => {
+      await bulk(held);
+      return [...updates.keys()].filter((id) => !held.includes(id));
+    });
+    for (const id of left) await this.guard.exclusive(COLLECTION, id, () => bulk([id]));
   }
 
   async update(customer: CustomerPrimitives): Promise<CustomerPrimitives> {

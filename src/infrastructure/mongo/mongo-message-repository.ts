@@ -1,11 +1,4 @@
-import {
-  type Collection,
-  type Db,
-  type Document,
-  type Filter,
-  MongoBulkWriteError,
-  type ObjectId,
-} from 'mongodb';
+import type { Collection, Db, Document, Filter, ObjectId } from 'mongodb';
 import { z } from 'zod';
 import { clampLimit, type Page, type PageRequest } from '../../application/ports/pagination.js';
 import type { MessageRepository } from '../../application/ports/repositories.js';
@@ -31,7 +24,7 @@ import {
   assertWritable,
   dropUndefined,
   insertDocument,
-  isDuplicateKeyError,
+  insertManyReportingDuplicates,
   keysetPage,
   opt,
   readDocument,
@@ -262,24 +255,7 @@ export class MongoMessageRepository implements MessageRepository {
 
   /** One unordered `insertMany` (no document lock: an insert needs none); duplicates are reported, not thrown. */
   async insertMany(messages: MessagePrimitives[]): Promise<{ duplicates: Id[] }> {
-    if (messages.length === 0) return { duplicates: [] };
-    const docs = messages.map(messageToDocument);
-    try {
-      await this.collection.insertMany(docs, { ordered: false });
-      return { duplicates: [] };
-    } catch (error) {
-      if (error instanceof MongoBulkWriteError) {
-        const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-        const duplicates: Id[] = [];
-        for (const writeError of writeErrors) {
-          if (!isDuplicateWrite(writeError.code, writeError.errmsg)) throw error;
-          duplicates.push(messages[writeError.index]!.id);
-        }
-        if (duplicates.length > 0) return { duplicates };
-      }
-      if (messages.length === 1 && isDuplicateKeyError(error)) return { duplicates: [messages[0]!.id] };
-      throw error;
-    }
+    return insertManyReportingDuplicates(this.collection, messages.map(messageToDocument));
   }
 
   async findByIdempotencyKey(agentId: Id, key: string): Promise<MessagePrimitives | null> {
@@ -457,6 +433,3 @@ export class MongoMessageRepository implements MessageRepository {
 }
 
 /** A unique index refused this write (FerretDB v1 may report it as SQLite's UNIQUE constraint). */
-function isDuplicateWrite(code: number | undefined, message: string | undefined): boolean {
-  return code === 11000 || code === 11001 || (code === 1 && /UNIQUE constraint failed/.test(message ?? ''));
-}

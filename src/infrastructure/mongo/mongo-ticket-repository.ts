@@ -265,6 +265,17 @@ export class MongoTicketRepository implements TicketRepository {
     return docs.map(ticketFromDocument);
   }
 
+  /** Served by the `{ conversationId: 1 }` index. */
+  async listByConversations(conversationIds: Id[], statuses: TicketStatus[]): Promise<TicketPrimitives[]> {
+    const ids = conversationIds.map((id, i) => toObjectId(`conversationIds.${i}`, id));
+    const wanted = statuses.map((s, i) => assertEnum(`statuses.${i}`, s, TICKET_STATUSES));
+    if (ids.length === 0 || wanted.length === 0) return [];
+    const docs = await this.collection
+      .find({ conversationId: { $in: ids }, status: { $in: wanted } })
+      .toArray();
+    return docs.map(ticketFromDocument);
+  }
+
   /** Served by the `{ status: 1, _id: 1 }` index. */
   async scanByStatus(statuses: TicketStatus[], page: ScanPage): Promise<TicketPrimitives[]> {
     const wanted = statuses.map((s, i) => assertEnum(`status.${i}`, s, TICKET_STATUSES));

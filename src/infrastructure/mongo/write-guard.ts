@@ -10,7 +10,7 @@
  * names the document (an insert that only one writer can win). The lock is released right after
  * the write; a lock left behind by a crashed process expires after LEASE_MS.
  */
-import { type Collection, type Db, ObjectId } from 'mongodb';
+import { type Collection, type Db, MongoBulkWriteError, ObjectId } from 'mongodb';
 import { COLLECTIONS } from './indexes.js';
 import type { MongoCapabilities } from './mongo-client.js';
 import { isDuplicateKeyError } from './mongo-common.js';
@@ -27,6 +27,12 @@ export interface WriteGuard {
   exclusive<T>(collection: string, key: string, write: () => Promise<T>): Promise<T>;
   /** Like `exclusive`, but gives up at once (`ran: false`) when another writer holds the document. */
   tryExclusive<T>(collection: string, key: string, write: () => Promise<T>): Promise<Attempt<T>>;
+  /**
+   * Takes, without waiting, the locks of the documents `keys` of `collection` that no other writer
+   * holds (one insert), runs `write` with the keys it holds, and releases them (one delete). The
+   * batched writes: a key not held is for the caller to retry one by one.
+   */
+  exclusiveMany<T>(collection: string, keys: string[], write: (held: string[]) => Promise<T>): Promise<T>;
 }
 
 interface LockDocument {
@@ -39,6 +45,7 @@ const nativeGuard: WriteGuard = {
   native: true,
   exclusive: (_collection, _key, write) => write(),
   tryExclusive: async (_collection, _key, write) => ({ ran: true, value: await write() }),
+  exclusiveMany: (_collection, keys, write) => write(keys),
 };
 
 const guards = new WeakMap<Db, WriteGuard>();
@@ -69,6 +76,39 @@ class LockingWriteGuard implements WriteGuard {
 
   tryExclusive<T>(collection: string, key: string, write: () => Promise<T>): Promise<Attempt<T>> {
     return this.run(collection, key, write, false);
+  }
+
+  async exclusiveMany<T>(
+    collection: string,
+    keys: string[],
+    write: (held: string[]) => Promise<T>,
+  ): Promise<T> {
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return write([]);
+    const owner = new ObjectId().toHexString();
+    const expiresAt = new Date(Date.now() + LEASE_MS);
+    const docs = unique.map((key) => ({ _id: `${collection}:${key}`, owner, expiresAt }));
+    let refused = new Set<number>();
+    try {
+      await this.locks.insertMany(docs, { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) {
+        if (unique.length === 1 && isDuplicateKeyError(error)) return write([]);
+        throw error;
+      }
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      if (!writeErrors.every((w) => w.code === 11000 || w.code === 11001)) throw error;
+      refused = new Set(writeErrors.map((w) => w.index));
+    }
+    const held = unique.filter((_key, i) => !refused.has(i));
+    try {
+      return await write(held);
+    } finally {
+      if (held.length > 0)
+        await this.locks
+          .deleteMany({ _id: { $in: held.map((key) => `${collection}:${key}`) }, owner })
+          .catch(() => {});
+    }
   }
 
   private async run<T>(
