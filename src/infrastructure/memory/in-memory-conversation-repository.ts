@@ -25,11 +25,15 @@ const byCreatedAtDesc = newestFirst<ConversationPrimitives>((c) => ms(c.createdA
 
 export class InMemoryConversationRepository implements ConversationRepository {
   readonly #conversations = new Map<Id, ConversationPrimitives>();
+  // Secondary index, like the MongoDB one on `customerId`: customer → ids of their conversations, so
+  // the per-customer reads (the inbound path looks up each sender's open conversation) touch only that
+  // customer's conversations. Every write goes through #store / #unstore to keep it in step.
+  readonly #byCustomer = new Map<Id, Set<Id>>();
 
   async insert(conversation: ConversationPrimitives): Promise<void> {
     checkId(conversation.id);
     if (this.#conversations.has(conversation.id)) throw new DuplicateError('conversation', 'id');
-    this.#conversations.set(conversation.id, copy(conversation));
+    this.#store(copy(conversation));
   }
 
   async findById(id: Id): Promise<ConversationPrimitives | null> {
@@ -40,21 +44,19 @@ export class InMemoryConversationRepository implements ConversationRepository {
 
   async findLatestOpenByCustomer(customerId: Id): Promise<ConversationPrimitives | null> {
     checkId(customerId);
-    const latest = [...this.#conversations.values()]
-      .filter((c) => c.customerId === customerId && c.status !== 'closed')
-      .sort(byCreatedAtDesc)[0];
+    const latest = this.#latestOpenOf(customerId);
     return latest ? copy(latest) : null;
   }
 
+  /** At most one per customer (a customer asked twice counts once). */
   async findLatestOpenByCustomers(customerIds: Id[]): Promise<ConversationPrimitives[]> {
     for (const id of customerIds) checkId(id);
-    const wanted = new Set(customerIds);
-    const latest = new Map<Id, ConversationPrimitives>();
-    for (const c of [...this.#conversations.values()].sort(byCreatedAtDesc)) {
-      if (c.status !== 'closed' && wanted.has(c.customerId) && !latest.has(c.customerId))
-        latest.set(c.customerId, c);
+    const found: ConversationPrimitives[] = [];
+    for (const customerId of new Set(customerIds)) {
+      const latest = this.#latestOpenOf(customerId);
+      if (latest) found.push(copy(latest));
     }
-    return [...latest.values()].map(copy);
+    return found;
   }
 
   async insertMany(conversations: ConversationPrimitives[]): Promise<void> {
@@ -64,7 +66,7 @@ export class InMemoryConversationRepository implements ConversationRepository {
     }
     if (new Set(conversations.map((c) => c.id)).size !== conversations.length)
       throw new DuplicateError('conversation', 'id');
-    for (const c of conversations) this.#conversations.set(c.id, copy(c));
+    for (const c of conversations) this.#store(copy(c));
   }
 
   async updateMany(
@@ -89,7 +91,8 @@ export class InMemoryConversationRepository implements ConversationRepository {
     if (!stored) throw new NotFoundError('conversation', conversation.id);
     if (stored.version !== conversation.version) throw new ConcurrencyError('conversation', conversation.id);
     const next = copy({ ...conversation, version: conversation.version + 1 });
-    this.#conversations.set(conversation.id, next);
+    if (next.customerId !== stored.customerId) this.#unstore(stored);
+    this.#store(next);
     return copy(next);
   }
 
@@ -103,10 +106,7 @@ export class InMemoryConversationRepository implements ConversationRepository {
 
   async listAllByCustomer(customerId: Id): Promise<ConversationPrimitives[]> {
     checkId(customerId);
-    return [...this.#conversations.values()]
-      .filter((c) => c.customerId === customerId)
-      .sort(byCreatedAtDesc)
-      .map(copy);
+    return this.#ofCustomer(customerId).sort(byCreatedAtDesc).map(copy);
   }
 
   async listByStatus(statuses: ConversationStatus[], limit: number): Promise<ConversationPrimitives[]> {
@@ -142,7 +142,41 @@ export class InMemoryConversationRepository implements ConversationRepository {
 
   async delete(id: Id): Promise<void> {
     checkId(id);
-    this.#conversations.delete(id);
+    const stored = this.#conversations.get(id);
+    if (stored) this.#unstore(stored);
+  }
+
+  #store(conversation: ConversationPrimitives): void {
+    this.#conversations.set(conversation.id, conversation);
+    let ids = this.#byCustomer.get(conversation.customerId);
+    if (!ids) {
+      ids = new Set();
+      this.#byCustomer.set(conversation.customerId, ids);
+    }
+    ids.add(conversation.id);
+  }
+
+  #unstore(conversation: ConversationPrimitives): void {
+    this.#conversations.delete(conversation.id);
+    const ids = this.#byCustomer.get(conversation.customerId);
+    ids?.delete(conversation.id);
+    if (ids?.size === 0) this.#byCustomer.delete(conversation.customerId);
+  }
+
+  /** The customer's stored conversations (not copies), in no particular order. */
+  #ofCustomer(customerId: Id): ConversationPrimitives[] {
+    const ids = this.#byCustomer.get(customerId);
+    return ids ? [...ids].map((id) => this.#conversations.get(id)!) : [];
+  }
+
+  /** The customer's newest (createdAt, then id) conversation that is not closed; not a copy. */
+  #latestOpenOf(customerId: Id): ConversationPrimitives | undefined {
+    let latest: ConversationPrimitives | undefined;
+    for (const id of this.#byCustomer.get(customerId) ?? []) {
+      const c = this.#conversations.get(id)!;
+      if (c.status !== 'closed' && (latest === undefined || byCreatedAtDesc(c, latest) < 0)) latest = c;
+    }
+    return latest;
   }
 }
 

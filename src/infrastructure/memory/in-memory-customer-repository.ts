@@ -13,12 +13,16 @@ type StatisticsDelta = Parameters<CustomerRepository['incrementStatistics']>[1];
 
 export class InMemoryCustomerRepository implements CustomerRepository {
   readonly #customers = new Map<Id, CustomerPrimitives>();
+  // Unique index, like the MongoDB one on `phoneNumber`: phone → id of the customer holding it. Kept
+  // in step by insert, update (a changed phone moves) and delete; the other writes never touch phones.
+  readonly #byPhone = new Map<string, Id>();
 
   async insert(customer: CustomerPrimitives): Promise<void> {
     checkId(customer.id);
     if (this.#customers.has(customer.id)) throw new DuplicateError('customer', 'id');
     this.#assertPhoneFree(customer.phoneNumber, customer.id);
     this.#customers.set(customer.id, copy(customer));
+    this.#byPhone.set(customer.phoneNumber, customer.id);
   }
 
   async findById(id: Id): Promise<CustomerPrimitives | null> {
@@ -28,15 +32,18 @@ export class InMemoryCustomerRepository implements CustomerRepository {
   }
 
   async findByPhone(phoneNumber: string): Promise<CustomerPrimitives | null> {
-    for (const customer of this.#customers.values()) {
-      if (customer.phoneNumber === phoneNumber) return copy(customer);
-    }
-    return null;
+    const customer = this.#withPhone(phoneNumber);
+    return customer ? copy(customer) : null;
   }
 
+  /** One copy per customer found (a phone asked twice counts once); unknown phones are skipped. */
   async findByPhones(phoneNumbers: string[]): Promise<CustomerPrimitives[]> {
-    const wanted = new Set(phoneNumbers);
-    return [...this.#customers.values()].filter((c) => wanted.has(c.phoneNumber)).map(copy);
+    const found: CustomerPrimitives[] = [];
+    for (const phoneNumber of new Set(phoneNumbers)) {
+      const customer = this.#withPhone(phoneNumber);
+      if (customer) found.push(copy(customer));
+    }
+    return found;
   }
 
   async insertMany(customers: CustomerPrimitives[]): Promise<{ duplicates: Id[] }> {
@@ -77,6 +84,10 @@ export class InMemoryCustomerRepository implements CustomerRepository {
     this.#assertPhoneFree(customer.phoneNumber, customer.id);
     const next = copy({ ...customer, statistics: stored.statistics, version: customer.version + 1 });
     this.#customers.set(customer.id, next);
+    if (stored.phoneNumber !== next.phoneNumber) {
+      this.#byPhone.delete(stored.phoneNumber);
+      this.#byPhone.set(next.phoneNumber, next.id);
+    }
     return copy(next);
   }
 
@@ -114,15 +125,20 @@ export class InMemoryCustomerRepository implements CustomerRepository {
 
   async delete(id: Id): Promise<void> {
     checkId(id);
+    const stored = this.#customers.get(id);
+    if (!stored) return;
     this.#customers.delete(id);
+    this.#byPhone.delete(stored.phoneNumber);
+  }
+
+  #withPhone(phoneNumber: string): CustomerPrimitives | undefined {
+    const id = this.#byPhone.get(phoneNumber);
+    return id === undefined ? undefined : this.#customers.get(id);
   }
 
   #assertPhoneFree(phoneNumber: string, ownerId: Id): void {
-    for (const other of this.#customers.values()) {
-      if (other.id !== ownerId && other.phoneNumber === phoneNumber) {
-        throw new DuplicateError('customer', 'phoneNumber');
-      }
-    }
+    const holder = this.#byPhone.get(phoneNumber);
+    if (holder !== undefined && holder !== ownerId) throw new DuplicateError('customer', 'phoneNumber');
   }
 }
 

@@ -22,12 +22,17 @@ import { checkId, copy, ms, newestFirst, pageByKeyset, scanById } from './memory
 
 export class InMemoryTicketRepository implements TicketRepository {
   readonly #tickets = new Map<Id, TicketPrimitives>();
+  // Indexes, like the MongoDB adapter's: the unique ticket number (number → id) and a conversation's
+  // tickets (the inbound path asks for the tickets of the conversations it touched). Both kept in
+  // step by #store / #unstore, the only writers.
+  readonly #byTicketId = new Map<string, Id>();
+  readonly #byConversation = new Map<Id, Set<Id>>();
 
   async insert(ticket: TicketPrimitives): Promise<void> {
     checkId(ticket.id);
     if (this.#tickets.has(ticket.id)) throw new DuplicateError('ticket', 'id');
     this.#assertTicketIdFree(ticket.ticketId, ticket.id);
-    this.#tickets.set(ticket.id, copy(ticket));
+    this.#store(copy(ticket));
   }
 
   async findById(id: Id): Promise<TicketPrimitives | null> {
@@ -37,10 +42,9 @@ export class InMemoryTicketRepository implements TicketRepository {
   }
 
   async findByTicketId(ticketId: string): Promise<TicketPrimitives | null> {
-    for (const ticket of this.#tickets.values()) {
-      if (ticket.ticketId === ticketId) return copy(ticket);
-    }
-    return null;
+    const id = this.#byTicketId.get(ticketId);
+    const ticket = id === undefined ? undefined : this.#tickets.get(id);
+    return ticket ? copy(ticket) : null;
   }
 
   async update(ticket: TicketPrimitives): Promise<TicketPrimitives> {
@@ -50,7 +54,8 @@ export class InMemoryTicketRepository implements TicketRepository {
     if (stored.version !== ticket.version) throw new ConcurrencyError('ticket', ticket.id);
     this.#assertTicketIdFree(ticket.ticketId, ticket.id);
     const next = copy({ ...ticket, version: ticket.version + 1 });
-    this.#tickets.set(ticket.id, next);
+    this.#unindex(stored);
+    this.#store(next);
     return copy(next);
   }
 
@@ -85,10 +90,14 @@ export class InMemoryTicketRepository implements TicketRepository {
 
   async listByConversations(conversationIds: Id[], statuses: TicketStatus[]): Promise<TicketPrimitives[]> {
     for (const id of conversationIds) checkId(id);
-    const wanted = new Set(conversationIds);
-    return [...this.#tickets.values()]
-      .filter((t) => wanted.has(t.conversationId ?? '') && statuses.includes(t.status))
-      .map(copy);
+    const found: TicketPrimitives[] = [];
+    for (const conversationId of new Set(conversationIds)) {
+      for (const id of this.#byConversation.get(conversationId) ?? []) {
+        const ticket = this.#tickets.get(id)!;
+        if (statuses.includes(ticket.status)) found.push(copy(ticket));
+      }
+    }
+    return found;
   }
 
   async scanByStatus(statuses: TicketStatus[], page: ScanPage): Promise<TicketPrimitives[]> {
@@ -106,8 +115,29 @@ export class InMemoryTicketRepository implements TicketRepository {
   }
 
   #assertTicketIdFree(ticketId: string, ownerId: Id): void {
-    for (const other of this.#tickets.values()) {
-      if (other.id !== ownerId && other.ticketId === ticketId) throw new DuplicateError('ticket', 'ticketId');
+    const holder = this.#byTicketId.get(ticketId);
+    if (holder !== undefined && holder !== ownerId) throw new DuplicateError('ticket', 'ticketId');
+  }
+
+  /** Stores (or replaces, keeping its place) a ticket and indexes it; `#unindex` the old one first. */
+  #store(ticket: TicketPrimitives): void {
+    this.#tickets.set(ticket.id, ticket);
+    this.#byTicketId.set(ticket.ticketId, ticket.id);
+    if (ticket.conversationId !== undefined) {
+      let ids = this.#byConversation.get(ticket.conversationId);
+      if (!ids) {
+        ids = new Set();
+        this.#byConversation.set(ticket.conversationId, ids);
+      }
+      ids.add(ticket.id);
     }
+  }
+
+  #unindex(ticket: TicketPrimitives): void {
+    this.#byTicketId.delete(ticket.ticketId);
+    if (ticket.conversationId === undefined) return;
+    const ids = this.#byConversation.get(ticket.conversationId);
+    ids?.delete(ticket.id);
+    if (ids?.size === 0) this.#byConversation.delete(ticket.conversationId);
   }
 }

@@ -104,16 +104,20 @@ export function pageByKeyset<T extends { id: Id }>(
 ): Page<T> {
   const after: CursorPosition | undefined = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
   const limit = clampLimit(page.limit);
-  const sorted = [...items]
-    .filter(
-      (item) =>
-        !after || keyOf(item) < after.key || (keyOf(item) === after.key && compareIds(item.id, after.id) < 0),
-    )
-    .sort(newestFirst(keyOf));
-  const pageItems = sorted.slice(0, limit);
-  const last = pageItems.at(-1);
-  const result: Page<T> = { items: pageItems.map(copy) };
-  if (sorted.length > limit && last) result.nextCursor = encodeCursor({ key: keyOf(last), id: last.id });
+  // Each item's key is computed once (not once per comparison), then only the page is copied.
+  const keyed: { key: number; item: T }[] = [];
+  for (const item of items) {
+    const key = keyOf(item);
+    if (!after || key < after.key || (key === after.key && compareIds(item.id, after.id) < 0))
+      keyed.push({ key, item });
+  }
+  keyed.sort((a, b) => b.key - a.key || compareIds(b.item.id, a.item.id));
+  const count = Math.min(limit, keyed.length);
+  const pageItems = new Array<T>(count);
+  for (let i = 0; i < count; i++) pageItems[i] = copy(keyed[i]!.item);
+  const result: Page<T> = { items: pageItems };
+  const last = keyed[count - 1];
+  if (keyed.length > limit && last) result.nextCursor = encodeCursor({ key: last.key, id: last.item.id });
   return result;
 }
 
