@@ -17,7 +17,12 @@ export interface EventBusLogger {
  * delivery to the others.
  */
 export class InProcessEventBus implements EventBus {
-  readonly #handlers = new Set<(event: PublishedEvent) => void>();
+  /**
+   * Copy-on-write: subscribe/unsubscribe replace the array, never change it, so `publish` iterates
+   * the array current when each event starts (a handler (un)subscribing during delivery affects the
+   * next event, not this one) without copying the list for every event.
+   */
+  #handlers: readonly ((event: PublishedEvent) => void)[] = [];
   readonly #ring: (PublishedEvent | undefined)[];
   #seq = 0;
 
@@ -34,15 +39,13 @@ export class InProcessEventBus implements EventBus {
       this.#seq += 1;
       const published: PublishedEvent = { ...event, id: formatEventId(this.#seq) };
       this.#ring[(this.#seq - 1) % this.capacity] = published;
-      for (const handler of [...this.#handlers]) {
-        const fail = (err: unknown) =>
-          this.log?.error({ err, eventType: event.type, eventId: published.id }, 'event handler failed');
+      for (const handler of this.#handlers) {
         try {
           // A handler typed as returning void may still be async: keep its rejection from crashing us.
           const result: unknown = handler(published);
-          if (result instanceof Promise) result.catch(fail);
+          if (result instanceof Promise) result.catch((err: unknown) => this.#failed(err, published));
         } catch (err) {
-          fail(err);
+          this.#failed(err, published);
         }
       }
     }
@@ -51,10 +54,14 @@ export class InProcessEventBus implements EventBus {
   subscribe(handler: (event: PublishedEvent) => void): () => void {
     // Wrapped so the same function subscribed twice gets two independent subscriptions.
     const wrapped = (event: PublishedEvent) => handler(event);
-    this.#handlers.add(wrapped);
+    this.#handlers = [...this.#handlers, wrapped];
     return () => {
-      this.#handlers.delete(wrapped);
+      this.#handlers = this.#handlers.filter((h) => h !== wrapped);
     };
+  }
+
+  #failed(err: unknown, event: PublishedEvent): void {
+    this.log?.error({ err, eventType: event.type, eventId: event.id }, 'event handler failed');
   }
 
   /**
@@ -75,6 +82,6 @@ export class InProcessEventBus implements EventBus {
 
   /** Number of live subscriptions (for tests and metrics). */
   get subscriberCount(): number {
-    return this.#handlers.size;
+    return this.#handlers.length;
   }
 }
