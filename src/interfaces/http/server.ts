@@ -64,13 +64,16 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
   });
 
   // ── per request: id echo, context facts, metrics ───────────────────────────────────────────
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks (not `async`): they run for every request, and an async hook costs Fastify
+  // a promise and its resolution on each one.
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     // request.log is a child of our pino logger (loggerInstance), bound to the request id.
     const meta: RequestMeta = { id: request.id, ip: request.ip, log: request.log as unknown as Logger };
     (request.raw as unknown as Record<symbol, RequestMeta>)[REQUEST_META] = meta;
+    done();
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const labels = {
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',
@@ -78,6 +81,7 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
     };
     metrics.httpRequests.inc(labels);
     metrics.httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
+    done();
   });
 
   // Fastify-level errors (bad JSON, body too large, thrown in a route): no stacks, no internals.

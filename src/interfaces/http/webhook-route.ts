@@ -24,6 +24,10 @@ import type { BackgroundWorkers } from '../../infrastructure/workers/background-
 
 export const WEBHOOK_PATH = '/webhooks/whatsapp';
 
+// Label sets built once, not on every webhook.
+const ACCEPTED = { outcome: 'accepted' } as const;
+const DUPLICATE = { outcome: 'duplicate' } as const;
+
 export function whatsappWebhookRoutes(app: App): FastifyPluginAsync {
   const { config, container } = app;
   const useCases = container.resolve<UseCases>(TOKENS.UseCases);
@@ -76,8 +80,8 @@ export function whatsappWebhookRoutes(app: App): FastifyPluginAsync {
 
       const { added, duplicates } = await useCases.webhookInbox.accept.execute(events);
       workers?.inbox.nudge();
-      if (added > 0) metrics.webhookEvents.inc({ outcome: 'accepted' }, added);
-      if (duplicates > 0) metrics.webhookEvents.inc({ outcome: 'duplicate' }, duplicates);
+      if (added > 0) metrics.webhookEvents.inc(ACCEPTED, added);
+      if (duplicates > 0) metrics.webhookEvents.inc(DUPLICATE, duplicates);
       return reply.send({ status: 'accepted', accepted: added, duplicates, ignored: webhook.ignored });
     });
   };
