@@ -27,8 +27,8 @@ export function copy<T>(value: T): T {
  * read and write of these adapters copies. Anything else falls back to `structuredClone`.
  */
 function clonePlain(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (value instanceof Date) return new Date(value.getTime());
+  if (typeof value !== 'object' || value === null) return value;
+  // Most frequent first: plain objects and arrays; Dates (and anything else) after.
   if (Array.isArray(value)) {
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) out[i] = clonePlain(value[i]);
@@ -36,12 +36,16 @@ function clonePlain(value: unknown): unknown {
   }
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
       const v = value[key];
-      if (v !== undefined) out[key] = clonePlain(v);
+      // Primitives are copied in place, without a call.
+      if (v !== undefined) out[key] = typeof v !== 'object' || v === null ? v : clonePlain(v);
     }
     return out;
   }
+  if (value instanceof Date) return new Date(value.getTime());
   return dropUndefined(structuredClone(value));
 }
 
