@@ -1,11 +1,21 @@
-import { clampLimit, type Page, type PageRequest } from '../../application/ports/pagination.js';
+import {
+  clampLimit,
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  type PageRequest,
+} from '../../application/ports/pagination.js';
 import type { MessageRepository } from '../../application/ports/repositories.js';
 import type { MessagePrimitives, MessageStatus } from '../../domain/message/message.types.js';
 import { DuplicateError } from '../../domain/shared/errors.js';
 import type { Id } from '../../domain/shared/ids.js';
-import { checkId, copy, mergeFields, ms, oldestFirst, pageByKeyset } from './memory-support.js';
+import { checkId, compareIds, copy, mergeFields, ms, oldestFirst } from './memory-support.js';
 
 type StatusFields = Parameters<MessageRepository['advanceStatus']>[3];
+
+/** Oldest first by timestamp, ties by id: the order of each conversation's list in `#byConversation`. */
+const byTimestamp = (a: MessagePrimitives, b: MessagePrimitives): number =>
+  ms(a.timestamp) - ms(b.timestamp) || compareIds(a.id, b.id);
 
 const scopeOf = (m: Pick<MessagePrimitives, 'agentId' | 'idempotencyKey'>): string | undefined =>
   m.agentId !== undefined && m.idempotencyKey !== undefined
@@ -15,10 +25,12 @@ const scopeOf = (m: Pick<MessagePrimitives, 'agentId' | 'idempotencyKey'>): stri
 export class InMemoryMessageRepository implements MessageRepository {
   readonly #messages = new Map<Id, MessagePrimitives>();
   // Indexes, like the MongoDB adapter's: lookups by WhatsApp id and idempotency key, and a
-  // conversation's messages, without scanning every message.
+  // conversation's messages, without scanning every message. A conversation's messages are kept
+  // sorted (`byTimestamp`), so a page of its history is read from the end without sorting; #store and
+  // #unindex are the only writers of all three.
   readonly #byWhatsappId = new Map<string, Id>();
   readonly #byScope = new Map<string, Id>();
-  readonly #byConversation = new Map<Id, Set<Id>>();
+  readonly #byConversation = new Map<Id, MessagePrimitives[]>();
 
   async insert(message: MessagePrimitives): Promise<void> {
     checkId(message.id);
@@ -70,9 +82,26 @@ export class InMemoryMessageRepository implements MessageRepository {
     return message ? copy(message) : null;
   }
 
+  /** Newest first (timestamp desc, ties by id desc), keyset-paged like `pageByKeyset`. */
   async listByConversation(conversationId: Id, page: PageRequest): Promise<Page<MessagePrimitives>> {
     checkId(conversationId);
-    return pageByKeyset(this.#ofConversation(conversationId), (m) => ms(m.timestamp), page);
+    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+    const limit = clampLimit(page.limit);
+    const sorted = this.#byConversation.get(conversationId) ?? [];
+    // The page starts at the newest message strictly before the cursor in (timestamp, id) order.
+    const end = after
+      ? firstIndex(
+          sorted,
+          (m) => ms(m.timestamp) > after.key || (ms(m.timestamp) === after.key && m.id >= after.id),
+        )
+      : sorted.length;
+    const start = Math.max(0, end - limit);
+    const items: MessagePrimitives[] = [];
+    for (let i = end - 1; i >= start; i--) items.push(copy(sorted[i]!));
+    const result: Page<MessagePrimitives> = { items };
+    const last = sorted[start];
+    if (start > 0 && last) result.nextCursor = encodeCursor({ key: ms(last.timestamp), id: last.id });
+    return result;
   }
 
   async patch(id: Id, fields: Partial<Omit<MessagePrimitives, 'id'>>): Promise<MessagePrimitives | null> {
@@ -139,12 +168,12 @@ export class InMemoryMessageRepository implements MessageRepository {
 
   async countByConversation(conversationId: Id): Promise<number> {
     checkId(conversationId);
-    return this.#byConversation.get(conversationId)?.size ?? 0;
+    return this.#byConversation.get(conversationId)?.length ?? 0;
   }
 
   async deleteByConversation(conversationId: Id): Promise<number> {
     checkId(conversationId);
-    const messages = this.#ofConversation(conversationId);
+    const messages = [...(this.#byConversation.get(conversationId) ?? [])];
     for (const message of messages) this.#unindex(message);
     for (const message of messages) this.#messages.delete(message.id);
     return messages.length;
@@ -166,26 +195,27 @@ export class InMemoryMessageRepository implements MessageRepository {
       this.#byWhatsappId.set(message.whatsappMessageId, message.id);
     const scope = scopeOf(message);
     if (scope !== undefined) this.#byScope.set(scope, message.id);
-    let ids = this.#byConversation.get(message.conversationId);
-    if (!ids) {
-      ids = new Set();
-      this.#byConversation.set(message.conversationId, ids);
-    }
-    ids.add(message.id);
+    const list = this.#byConversation.get(message.conversationId);
+    if (!list) this.#byConversation.set(message.conversationId, [message]);
+    // Messages mostly arrive in time order: appending is the common case.
+    else if (byTimestamp(list.at(-1)!, message) < 0) list.push(message);
+    else
+      list.splice(
+        firstIndex(list, (m) => byTimestamp(m, message) > 0),
+        0,
+        message,
+      );
   }
 
   #unindex(message: MessagePrimitives): void {
     if (message.whatsappMessageId !== undefined) this.#byWhatsappId.delete(message.whatsappMessageId);
     const scope = scopeOf(message);
     if (scope !== undefined) this.#byScope.delete(scope);
-    const ids = this.#byConversation.get(message.conversationId);
-    ids?.delete(message.id);
-    if (ids?.size === 0) this.#byConversation.delete(message.conversationId);
-  }
-
-  #ofConversation(conversationId: Id): MessagePrimitives[] {
-    const ids = this.#byConversation.get(conversationId);
-    return ids ? [...ids].map((id) => this.#messages.get(id)!) : [];
+    const list = this.#byConversation.get(message.conversationId);
+    if (!list) return;
+    const at = firstIndex(list, (m) => byTimestamp(m, message) >= 0);
+    if (list[at] === message) list.splice(at, 1);
+    if (list.length === 0) this.#byConversation.delete(message.conversationId);
   }
 
   #assertUniqueKeysFree(message: MessagePrimitives): void {
@@ -198,4 +228,16 @@ export class InMemoryMessageRepository implements MessageRepository {
     if (sameScope !== undefined && sameScope !== message.id)
       throw new DuplicateError('message', 'idempotencyKey');
   }
+}
+
+/** The first index of `sorted` where `after` holds (`after` is false, then true, along the array). */
+function firstIndex<T>(sorted: T[], after: (item: T) => boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (after(sorted[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
