@@ -179,9 +179,13 @@ export class InMemoryMessageRepository implements MessageRepository {
     return messages.length;
   }
 
-  /** Applies `fields` to a copy first so a duplicate key leaves the stored message untouched. */
+  /**
+   * Applies `fields` to a new record first so a duplicate key leaves the stored message untouched.
+   * A shallow copy is enough: the nested values it shares with `stored` were never handed out, are
+   * never changed in place, and `stored` is dropped once `next` replaces it.
+   */
   #apply(stored: MessagePrimitives, fields: Partial<MessagePrimitives>): MessagePrimitives {
-    const next = copy(stored);
+    const next = { ...stored };
     mergeFields(next, fields);
     this.#assertUniqueKeysFree(next);
     this.#unindex(stored);
