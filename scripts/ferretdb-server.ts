@@ -122,7 +122,11 @@ async function startFerretDbOnce(bin: string): Promise<RunningFerret> {
     bin,
     [
       '--handler=sqlite',
-      `--sqlite-url=file:${dataDir}/`,
+      // synchronous(NORMAL): a commit is durable once in the write-ahead log, which SQLite syncs at
+      // checkpoints rather than on every commit — the durability MongoDB gives a plain `w: 1`
+      // write (acknowledged before its journal is synced). With SQLite's default (FULL) every
+      // single-document write pays an fsync that no MongoDB deployment pays.
+      `--sqlite-url=file:${dataDir}/?_pragma=synchronous(NORMAL)`,
       `--state-dir=${dataDir}`, // default is the cwd: it would drop a state.json into the repo
       `--listen-addr=127.0.0.1:${port}`,
       '--telemetry=disable',

@@ -1,3 +1,5 @@
+import type { ActivityLogPrimitives } from '../../domain/activity/activity.types.js';
+import { rankCandidates } from '../../domain/assignment/assignment-policy.js';
 import { Conversation } from '../../domain/conversation/conversation.js';
 import type { ConversationPrimitives } from '../../domain/conversation/conversation.types.js';
 import { Customer } from '../../domain/customer/customer.js';
@@ -8,10 +10,11 @@ import type { MessagePrimitives } from '../../domain/message/message.types.js';
 import type { SettingsSnapshot } from '../../domain/settings/settings-snapshot.js';
 import { BusinessRuleError, ConcurrencyError, DuplicateError } from '../../domain/shared/errors.js';
 import type { DomainEvent } from '../../domain/shared/events.js';
+import type { Id } from '../../domain/shared/ids.js';
 import { Ticket } from '../../domain/ticket/ticket.js';
 import { AutoAssignConversation } from '../conversations/auto-assign-conversation.js';
-import { recordActivity } from '../shared/activity.js';
-import { SYSTEM } from '../shared/actor.js';
+import type { CustomerInteraction } from '../ports/repositories.js';
+import { activityEntry } from '../shared/activity.js';
 import { publish } from '../shared/events.js';
 import { loadSettings } from '../shared/settings.js';
 import {
@@ -50,19 +53,23 @@ interface CustomerGroup {
 /**
  * ReceiveInboundMessage for a batch of messages (the webhook inbox's due batch), with the same
  * result for every message as if they were received one after another in the order given — but
- * with the I/O amortised over the batch:
- * one dedupe query for all WhatsApp ids → the customers by phone in one query (new ones created one
- * by one, as first contacts are) → their open conversations in one query (new ones opened one by
- * one, auto-assigned once) → the reply/reaction targets in one query → every message in one
- * `insertMany` → per conversation ONE optimistic update with all its messages applied in order
- * (the whole conversation retried on a conflict) → per customer ONE statistics `$inc` and ONE
- * `recordInteraction` update → tickets waiting on the customer resume → the events, in message order.
+ * with the I/O amortised over the batch, so that a batch costs about the same dozen round trips
+ * whatever the number of messages and customers in it:
+ * one dedupe query for all WhatsApp ids → the customers by phone in one query, the new ones in one
+ * `insertMany` → their open conversations in one query, the new ones in one `insertMany` (with the
+ * audit entries of everything created in one more) → the reply/reaction targets in one query →
+ * every message in one `insertMany` → every conversation with all its messages applied in order in
+ * ONE `updateMany` (optimistic; a conversation another writer changed is re-read and re-applied on
+ * its own) → every customer's interaction times and counters in ONE `recordInteractions` → the
+ * tickets waiting on these customers in one query → the events, in message order → auto-assignment,
+ * only when some online agent can take a conversation at all.
  *
  * Each message gets its own outcome: a message that fails (an invalid sender number, a customer
  * whose writes failed) fails alone or with its customer's other messages, never with the batch. A
  * message whose WhatsApp id repeats within the batch, or that the `insertMany` reports as a
  * duplicate (a concurrent delivery stored it), takes the single-message path, which resolves it as a
- * duplicate. Results carry the conversation and customer as they stand after the batch.
+ * duplicate. Results carry the conversation as stored after the batch, and the customer as this
+ * batch left it (its own counters and times applied to the record it read).
  */
 export class ReceiveInboundMessages {
   readonly #single: ReceiveInboundMessage;
@@ -116,7 +123,7 @@ export class ReceiveInboundMessages {
   ): Promise<void> {
     if (inputs.length === 0) return;
     // 1. Dedupe: one query for every WhatsApp id; a repeat within the batch waits for the first.
-    const stored = new Map(
+    const already = new Map(
       (await this.ports.messages.findByWhatsappIds(inputs.map((i) => i.whatsappMessageId))).map((m) => [
         m.whatsappMessageId!,
         m,
@@ -125,7 +132,7 @@ export class ReceiveInboundMessages {
     const seen = new Set<string>();
     const fresh: Item[] = [];
     for (const [index, input] of inputs.entries()) {
-      const existing = stored.get(input.whatsappMessageId);
+      const existing = already.get(input.whatsappMessageId);
       if (existing) {
         outcomes[index] = await this.#duplicate(existing);
       } else if (seen.has(input.whatsappMessageId)) {
@@ -142,14 +149,22 @@ export class ReceiveInboundMessages {
 
     // 2. Customers: by E.164 phone, one query; an unparsable number fails its message alone.
     const groups = new Map<string, CustomerGroup>();
+    const parsed = new Map<string, { phone: string } | { error: unknown }>(); // each sender parsed once
     for (const item of fresh) {
-      let phone: string;
-      try {
-        phone = PhoneNumber.parse(item.input.from, settings.get('default_phone_region')).value;
-      } catch (error) {
-        outcomes[item.index] = { ok: false, error };
+      let result = parsed.get(item.input.from);
+      if (!result) {
+        try {
+          result = { phone: PhoneNumber.parse(item.input.from, settings.get('default_phone_region')).value };
+        } catch (error) {
+          result = { error };
+        }
+        parsed.set(item.input.from, result);
+      }
+      if ('error' in result) {
+        outcomes[item.index] = { ok: false, error: result.error };
         continue;
       }
+      const { phone } = result;
       const group = groups.get(phone);
       if (group) group.items.push(item);
       else groups.set(phone, { phone, items: [item], newCustomer: false, newConversation: false });
@@ -158,25 +173,20 @@ export class ReceiveInboundMessages {
     const customers = new Map(
       (await this.ports.customers.findByPhones([...groups.keys()])).map((c) => [c.phoneNumber, c]),
     );
-    for (const group of groups.values()) {
-      await this.#guarded(group, () =>
-        this.#findOrCreateCustomer(group, customers.get(group.phone), settings),
-      );
-      await between();
-    }
+    const created: ActivityLogPrimitives[] = [];
+    await this.#findOrCreateCustomers([...groups.values()], customers, settings, created);
 
-    // 3. Open conversations: one query for all these customers; new ones opened per customer.
+    // 3. Open conversations: one query for the customers already known; new ones in one insert.
     const live = [...groups.values()].filter((g) => g.customer && !g.error);
+    const known = live.filter((g) => !g.newCustomer).map((g) => g.customer!.id);
     const open = new Map(
-      (await this.ports.conversations.findLatestOpenByCustomers(live.map((g) => g.customer!.id))).map((c) => [
+      (known.length > 0 ? await this.ports.conversations.findLatestOpenByCustomers(known) : []).map((c) => [
         c.customerId,
         c,
       ]),
     );
-    for (const group of live) {
-      await this.#guarded(group, () => this.#findOrOpenConversation(group, open.get(group.customer!.id)));
-      await between();
-    }
+    await this.#findOrOpenConversations(live, open, created);
+    await between();
 
     // 4. The messages, their reply / reaction targets resolved in one query (or within the batch).
     const ready = [...groups.values()].filter((g) => g.conversation && !g.error);
@@ -187,17 +197,17 @@ export class ReceiveInboundMessages {
         if (input.reaction) targets.add(input.reaction.whatsappMessageId);
       }
     }
-    const known = new Map<string, MessagePrimitives>();
+    const stored = new Map<string, MessagePrimitives>();
     if (targets.size > 0) {
       for (const m of await this.ports.messages.findByWhatsappIds([...targets]))
-        known.set(m.whatsappMessageId!, m);
+        stored.set(m.whatsappMessageId!, m);
     }
     // In arrival order across customers, so that a target stored earlier in the batch is found.
     const byIndex = ready.flatMap((g) => g.items.map((item) => ({ item, group: g })));
     byIndex.sort((a, b) => a.item.index - b.item.index);
     for (const { item, group } of byIndex) {
-      this.#buildMessage(item, group, known, now);
-      known.set(item.input.whatsappMessageId, item.record!);
+      this.#buildMessage(item, group, stored, now);
+      stored.set(item.input.whatsappMessageId, item.record!);
     }
 
     // 5. One insertMany; a duplicate (a concurrent delivery stored it) takes the single path.
@@ -214,17 +224,22 @@ export class ReceiveInboundMessages {
       }
     }
 
-    // 6. Per customer: one conversation update, one statistics $inc, one interaction update, events.
-    for (const group of ready) {
-      if (group.items.length === 0) continue;
-      try {
-        const results = await this.#settle(group);
-        for (const [i, item] of group.items.entries())
-          outcomes[item.index] = { ok: true, result: results[i]! };
-      } catch (error) {
-        for (const item of group.items) outcomes[item.index] = { ok: false, error };
+    // 6. Everything after the insert, for all the customers at once.
+    const settling = ready.filter((g) => g.items.length > 0);
+    try {
+      const results = await this.#settle(settling, between);
+      for (const group of settling) {
+        const groupResults = results.get(group);
+        if (Array.isArray(groupResults)) {
+          for (const [i, item] of group.items.entries())
+            outcomes[item.index] = { ok: true, result: groupResults[i]! };
+        } else {
+          for (const item of group.items) outcomes[item.index] = { ok: false, error: groupResults?.error };
+        }
       }
-      await between();
+    } catch (error) {
+      for (const group of settling)
+        for (const item of group.items) outcomes[item.index] ??= { ok: false, error };
     }
   }
 
@@ -251,85 +266,141 @@ export class ReceiveInboundMessages {
     return { ok: true, result: { message, conversation, customer, created: false, newConversation: false } };
   }
 
-  async #findOrCreateCustomer(
-    group: CustomerGroup,
-    found: CustomerPrimitives | undefined,
+  /**
+   * The known customers (a profile name fills an empty name), and the new ones created in one
+   * `insertMany`; a phone another delivery created a moment ago is read back. Audit entries of the
+   * new customers go to `created`.
+   */
+  async #findOrCreateCustomers(
+    groups: CustomerGroup[],
+    found: Map<string, CustomerPrimitives>,
     settings: SettingsSnapshot,
+    created: ActivityLogPrimitives[],
   ): Promise<void> {
-    const profileName = group.items[0]!.input.profileName;
-    if (found) {
-      group.customer = found;
-      if (profileName && !found.firstName && !found.lastName) {
-        const customer = Customer.fromPrimitives(found);
-        if (customer.fillProfileName(profileName, this.ports.clock.now())) {
-          try {
-            group.customer = await this.ports.customers.update(customer.toPrimitives());
-          } catch (error) {
-            if (!(error instanceof ConcurrencyError)) throw error;
-          }
-        }
+    const fresh: CustomerGroup[] = [];
+    for (const group of groups) {
+      const known = found.get(group.phone);
+      if (known) {
+        await this.#guarded(group, () => this.#fillProfileName(group, known));
+        continue;
       }
+      await this.#guarded(group, async () => {
+        const customer = Customer.create(
+          { phoneNumber: group.phone, source: 'whatsapp' },
+          {
+            id: this.ports.ids.next(),
+            now: this.ports.clock.now(),
+            defaultRegion: settings.get('default_phone_region'),
+          },
+        );
+        const profileName = group.items[0]!.input.profileName;
+        if (profileName) customer.fillProfileName(profileName, this.ports.clock.now());
+        group.customer = customer.toPrimitives();
+        group.newCustomer = true;
+        fresh.push(group);
+      });
+    }
+    if (fresh.length === 0) return;
+    let refused: Set<Id>;
+    try {
+      refused = new Set((await this.ports.customers.insertMany(fresh.map((g) => g.customer!))).duplicates);
+    } catch (error) {
+      for (const group of fresh) group.error = error;
       return;
     }
-    const customer = Customer.create(
-      { phoneNumber: group.phone, source: 'whatsapp' },
-      {
-        id: this.ports.ids.next(),
-        now: this.ports.clock.now(),
-        defaultRegion: settings.get('default_phone_region'),
-      },
-    );
-    if (profileName) customer.fillProfileName(profileName, this.ports.clock.now());
-    const record = customer.toPrimitives();
-    try {
-      await this.ports.customers.insert(record);
-      group.customer = record;
-      group.newCustomer = true;
-    } catch (error) {
-      if (!(error instanceof DuplicateError)) throw error;
-      // Another delivery created this customer a moment ago.
-      const raced = await this.ports.customers.findByPhone(group.phone);
-      if (!raced) throw error;
-      group.customer = raced;
+    const raced = fresh.filter((g) => refused.has(g.customer!.id));
+    if (raced.length > 0) {
+      // Another delivery created these customers a moment ago.
+      const current = new Map(
+        (await this.ports.customers.findByPhones(raced.map((g) => g.phone))).map((c) => [c.phoneNumber, c]),
+      );
+      for (const group of raced) {
+        const customer = current.get(group.phone);
+        if (customer) group.customer = customer;
+        else group.error = new DuplicateError('customer', 'id');
+        group.newCustomer = false;
+      }
+    }
+    for (const group of fresh) {
+      if (!group.newCustomer) continue;
+      created.push(
+        activityEntry(this.ports, {
+          entityType: 'customer',
+          entityId: group.customer!.id,
+          action: 'created',
+          after: group.customer!,
+          reason: 'first WhatsApp message',
+        }),
+      );
     }
   }
 
-  async #findOrOpenConversation(
-    group: CustomerGroup,
-    open: ConversationPrimitives | undefined,
-  ): Promise<void> {
-    if (open) {
-      group.conversation = open;
-      return;
+  async #fillProfileName(group: CustomerGroup, found: CustomerPrimitives): Promise<void> {
+    group.customer = found;
+    const profileName = group.items[0]!.input.profileName;
+    if (!profileName || found.firstName || found.lastName) return;
+    const customer = Customer.fromPrimitives(found);
+    if (!customer.fillProfileName(profileName, this.ports.clock.now())) return;
+    try {
+      group.customer = await this.ports.customers.update(customer.toPrimitives());
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
     }
-    const customerId = group.customer!.id;
-    const input = group.items[0]!.input;
-    const conversation = Conversation.open(
-      {
-        customerId,
-        channel: 'whatsapp',
-        source: 'whatsapp_inbound',
-        whatsappData: { phoneNumberId: input.phoneNumberId, businessAccountId: input.businessAccountId },
-      },
-      { id: this.ports.ids.next(), now: this.ports.clock.now() },
-    );
-    const record = conversation.toPrimitives();
-    await this.ports.conversations.insert(record);
-    await publish(this.ports, conversation.pullEvents(), { customerId });
-    await recordActivity(
-      this.ports,
-      SYSTEM,
-      {},
-      {
-        entityType: 'conversation',
-        entityId: record.id,
-        action: 'created',
-        after: record,
-        reason: 'customer message',
-      },
-    );
-    group.conversation = record;
-    group.newConversation = true;
+  }
+
+  /**
+   * The customers' open conversations, and new ones opened in one `insertMany`, followed by one
+   * `appendMany` of the audit entries of everything created (customers included), and their events.
+   */
+  async #findOrOpenConversations(
+    groups: CustomerGroup[],
+    open: Map<Id, ConversationPrimitives>,
+    created: ActivityLogPrimitives[],
+  ): Promise<void> {
+    const opened: { group: CustomerGroup; conversation: Conversation }[] = [];
+    for (const group of groups) {
+      const existing = open.get(group.customer!.id);
+      if (existing) {
+        group.conversation = existing;
+        continue;
+      }
+      const input = group.items[0]!.input;
+      const conversation = Conversation.open(
+        {
+          customerId: group.customer!.id,
+          channel: 'whatsapp',
+          source: 'whatsapp_inbound',
+          whatsappData: { phoneNumberId: input.phoneNumberId, businessAccountId: input.businessAccountId },
+        },
+        { id: this.ports.ids.next(), now: this.ports.clock.now() },
+      );
+      opened.push({ group, conversation });
+    }
+    if (opened.length > 0) {
+      const records = opened.map(({ conversation }) => conversation.toPrimitives());
+      try {
+        await this.ports.conversations.insertMany(records);
+      } catch (error) {
+        for (const { group } of opened) group.error = error;
+        opened.length = 0;
+      }
+      for (const [i, { group, conversation }] of opened.entries()) {
+        const record = records[i]!;
+        group.conversation = record;
+        group.newConversation = true;
+        created.push(
+          activityEntry(this.ports, {
+            entityType: 'conversation',
+            entityId: record.id,
+            action: 'created',
+            after: record,
+            reason: 'customer message',
+          }),
+        );
+        await publish(this.ports, conversation.pullEvents(), { customerId: group.customer!.id });
+      }
+    }
+    if (created.length > 0) await this.ports.activity.appendMany(created);
   }
 
   #buildMessage(item: Item, group: CustomerGroup, known: Map<string, MessagePrimitives>, now: Date): void {
@@ -375,128 +446,214 @@ export class ReceiveInboundMessages {
     item.record = record;
   }
 
-  /** Everything after the insert, for one customer's stored messages. */
-  async #settle(group: CustomerGroup): Promise<InboundResult[]> {
-    const customer = group.customer!;
-    const counted = group.items.filter((item) => item.input.type !== 'reaction');
-    const saved = counted.length > 0 ? await this.#saveConversation(group, counted) : group.conversation!;
+  /**
+   * Everything after the insert, for every customer of the batch: the conversations in one
+   * `updateMany` (a conflict re-read and re-applied alone), the customers in one
+   * `recordInteractions`, the tickets waiting on them in one query, the events in message order,
+   * then auto-assignment. Returns each group's results, or the error that failed it.
+   */
+  async #settle(
+    groups: CustomerGroup[],
+    between: () => Promise<void>,
+  ): Promise<Map<CustomerGroup, InboundResult[] | { error: unknown }>> {
+    const results = new Map<CustomerGroup, InboundResult[] | { error: unknown }>();
+    const saved = new Map<CustomerGroup, ConversationPrimitives>();
 
-    await this.ports.customers.incrementStatistics(customer.id, {
-      totalMessages: group.items.length,
-      ...(group.newConversation ? { totalConversations: 1 } : {}),
-    });
-    const updatedCustomer = await this.#touchCustomer(
-      customer,
-      group.items.map((item) => item.record!.timestamp),
-    );
-    const ticketEvents = counted.length > 0 ? await this.#resumeTicketsWaitingOnCustomer(saved) : [];
+    // Conversations: every group's counted messages applied in order, all saved in one call.
+    const applied: { group: CustomerGroup; record: ConversationPrimitives }[] = [];
+    for (const group of groups) {
+      const counted = group.items.filter((item) => item.input.type !== 'reaction');
+      if (counted.length === 0) saved.set(group, group.conversation!);
+      else applied.push({ group, record: this.#apply(group.conversation!, counted) });
+      await between();
+    }
+    const { updated, conflicts } = await this.ports.conversations.updateMany(applied.map((a) => a.record));
+    const byId = new Map(updated.map((c) => [c.id, c]));
+    const retry = new Set(conflicts);
+    for (const { group } of applied) {
+      const stored = byId.get(group.conversation!.id);
+      if (stored && !retry.has(group.conversation!.id)) {
+        saved.set(group, stored);
+        continue;
+      }
+      const counted = group.items.filter((item) => item.input.type !== 'reaction');
+      try {
+        saved.set(group, await this.#saveConversation(group, counted, null));
+      } catch (error) {
+        results.set(group, { error });
+      }
+    }
+    const live = groups.filter((g) => !results.has(g));
+
+    // Customers: interaction times and counters of every customer in one call.
+    const customers = new Map<CustomerGroup, CustomerPrimitives>();
+    const interactions: CustomerInteraction[] = [];
+    for (const group of live) {
+      const customer = group.customer!;
+      const times = group.items.map((item) => item.record!.timestamp.getTime());
+      const statistics = {
+        totalMessages: group.items.length,
+        ...(group.newConversation ? { totalConversations: 1 } : {}),
+      };
+      const firstAt = new Date(Math.min(...times));
+      const lastAt = new Date(Math.max(...times));
+      if (customer.erasedAt === undefined)
+        interactions.push({ id: customer.id, firstAt, lastAt, statistics });
+      customers.set(group, afterInteraction(customer, firstAt, lastAt, statistics));
+    }
+    await this.ports.customers.recordInteractions(interactions);
+
+    // Tickets waiting on these customers resume (one query for all their conversations).
+    const answered = live.filter((g) => g.items.some((item) => item.input.type !== 'reaction'));
+    const ticketEvents = await this.#resumeTicketsWaitingOnCustomers(answered.map((g) => saved.get(g)!));
 
     // The events, in message order: each message's conversation events, then its own.
-    let ticketsPublished = false;
-    for (const item of group.items) {
-      await publish(this.ports, item.conversationEvents, {
-        assignedAgent: saved.assignedAgent,
-        customerId: saved.customerId,
-      });
-      if (!ticketsPublished && item.input.type !== 'reaction') {
-        for (const events of ticketEvents) await publish(this.ports, events);
-        ticketsPublished = true;
+    for (const group of live) {
+      const conversation = saved.get(group)!;
+      let ticketsPublished = false;
+      for (const item of group.items) {
+        await publish(this.ports, item.conversationEvents, {
+          assignedAgent: conversation.assignedAgent,
+          customerId: conversation.customerId,
+        });
+        if (!ticketsPublished && item.input.type !== 'reaction') {
+          for (const events of ticketEvents.get(conversation.id) ?? []) await publish(this.ports, events);
+          ticketsPublished = true;
+        }
+        await publish(this.ports, item.message!.pullEvents(), {
+          assignedAgent: conversation.assignedAgent,
+          conversationId: conversation.id,
+          customerId: group.customer!.id,
+        });
       }
-      await publish(this.ports, item.message!.pullEvents(), {
-        assignedAgent: saved.assignedAgent,
-        conversationId: saved.id,
-        customerId: customer.id,
-      });
-    }
-    if (group.newCustomer) {
-      await recordActivity(
-        this.ports,
-        SYSTEM,
-        {},
-        {
-          entityType: 'customer',
-          entityId: customer.id,
-          action: 'created',
-          after: customer,
-          reason: 'first WhatsApp message',
-        },
-      );
+      await between();
     }
 
-    let finalConversation = saved;
-    if (group.newConversation || (!saved.assignedAgent && saved.status === 'open')) {
-      finalConversation = (await this.#autoAssign.execute({ conversationId: saved.id })).conversation;
+    // Auto-assignment of the new and queued conversations, when some online agent can take one.
+    const queued = live.filter((g) => {
+      const c = saved.get(g)!;
+      return g.newConversation || (!c.assignedAgent && c.status === 'open');
+    });
+    const assignable = queued.length > 0 && (await this.#someoneCanTakeConversations());
+    for (const group of live) {
+      let conversation = saved.get(group)!;
+      if (assignable && queued.includes(group)) {
+        try {
+          conversation = (await this.#autoAssign.execute({ conversationId: conversation.id })).conversation;
+        } catch (error) {
+          results.set(group, { error });
+          continue;
+        }
+        await between();
+      }
+      const customer = customers.get(group)!;
+      results.set(
+        group,
+        group.items.map((item, i) => ({
+          message: item.record!,
+          conversation,
+          customer,
+          created: true,
+          newConversation: group.newConversation && i === 0,
+        })),
+      );
     }
-    return group.items.map((item, i) => ({
-      message: item.record!,
-      conversation: finalConversation,
-      customer: updatedCustomer ?? customer,
-      created: true,
-      newConversation: group.newConversation && i === 0,
-    }));
+    return results;
+  }
+
+  /** Whether auto-assignment is on and some online agent has room (else no conversation can be assigned). */
+  async #someoneCanTakeConversations(): Promise<boolean> {
+    const settings = await loadSettings(this.ports);
+    return (
+      rankCandidates({
+        candidates: await this.ports.agents.listOnline(),
+        maxConversations: settings.get('max_conversations_per_agent'),
+        autoAssignmentEnabled: settings.get('auto_assignment_enabled'),
+        customerBlocked: false,
+      }).length > 0
+    );
+  }
+
+  /** The conversation record with the counted messages applied in order (their events kept on the items). */
+  #apply(record: ConversationPrimitives, counted: Item[]): ConversationPrimitives {
+    const conversation = Conversation.fromPrimitives(record);
+    for (const item of counted) {
+      const r = item.record!;
+      conversation.recordInboundMessage({ content: r.content, type: r.type, at: r.timestamp });
+      item.conversationEvents = conversation.pullEvents();
+    }
+    return conversation.toPrimitives();
   }
 
   /**
    * Applies all the customer's counted messages to the conversation in order and saves it once
-   * (optimistic; on a conflict the whole conversation is re-read and re-applied). The first
-   * attempt starts from the record read (or created) earlier in this batch.
+   * (optimistic; on a conflict the whole conversation is re-read and re-applied), starting from
+   * `record`, or from a fresh read when it is null (after the batch's `updateMany` found it changed).
    */
-  async #saveConversation(group: CustomerGroup, counted: Item[]): Promise<ConversationPrimitives> {
-    let record: ConversationPrimitives | null = group.conversation!;
+  async #saveConversation(
+    group: CustomerGroup,
+    counted: Item[],
+    start: ConversationPrimitives | null,
+  ): Promise<ConversationPrimitives> {
+    const id = group.conversation!.id;
+    let record = start ?? (await this.ports.conversations.findById(id));
     for (let attempt = 1; ; attempt++) {
-      if (!record) {
-        throw new BusinessRuleError(
-          'CONVERSATION.NOT_FOUND',
-          `conversation ${group.conversation!.id} does not exist`,
-        );
-      }
-      const conversation = Conversation.fromPrimitives(record);
-      for (const item of counted) {
-        const r = item.record!;
-        conversation.recordInboundMessage({ content: r.content, type: r.type, at: r.timestamp });
-        item.conversationEvents = conversation.pullEvents();
-      }
+      if (!record) throw new BusinessRuleError('CONVERSATION.NOT_FOUND', `conversation ${id} does not exist`);
       try {
-        return await this.ports.conversations.update(conversation.toPrimitives());
+        return await this.ports.conversations.update(this.#apply(record, counted));
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= CONVERSATION_ATTEMPTS) throw error;
-        record = await this.ports.conversations.findById(group.conversation!.id);
+        record = await this.ports.conversations.findById(id);
       }
     }
   }
 
-  /** One `recordInteraction` update for all the customer's messages (first attempt from the record in hand). */
-  async #touchCustomer(known: CustomerPrimitives, times: Date[]): Promise<CustomerPrimitives | undefined> {
-    let found: CustomerPrimitives | null = known;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      if (attempt > 0) found = await this.ports.customers.findById(known.id);
-      if (!found) return undefined;
-      const customer = Customer.fromPrimitives(found);
-      for (const at of times) customer.recordInteraction(at);
-      try {
-        return await this.ports.customers.update(customer.toPrimitives());
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-      }
-    }
-    return undefined;
-  }
-
-  /** The customer answered: tickets of this conversation waiting on them resume. Returns their events. */
-  async #resumeTicketsWaitingOnCustomer(conversation: ConversationPrimitives): Promise<DomainEvent[][]> {
-    const waiting = await this.ports.tickets.list(
-      { conversationId: conversation.id, status: ['waiting_customer'] },
-      { limit: 50 },
+  /** The customers answered: tickets of these conversations waiting on them resume. Returns their events by conversation. */
+  async #resumeTicketsWaitingOnCustomers(
+    conversations: ConversationPrimitives[],
+  ): Promise<Map<Id, DomainEvent[][]>> {
+    const events = new Map<Id, DomainEvent[][]>();
+    if (conversations.length === 0) return events;
+    const waiting = await this.ports.tickets.listByConversations(
+      conversations.map((c) => c.id),
+      ['waiting_customer'],
     );
-    if (waiting.items.length === 0) return [];
+    if (waiting.length === 0) return events;
     const calendar = (await loadSettings(this.ports)).businessCalendar();
-    const events: DomainEvent[][] = [];
-    for (const record of waiting.items) {
+    for (const record of waiting) {
       const ticket = Ticket.fromPrimitives(record);
       ticket.customerReplied(this.ports.clock.now(), calendar);
       await this.ports.tickets.update(ticket.toPrimitives());
-      events.push(ticket.pullEvents());
+      const list = events.get(record.conversationId!) ?? [];
+      list.push(ticket.pullEvents());
+      events.set(record.conversationId!, list);
     }
     return events;
   }
+}
+
+/** The customer record after this batch's interaction (what recordInteractions does to it), for the results. */
+function afterInteraction(
+  customer: CustomerPrimitives,
+  firstAt: Date,
+  lastAt: Date,
+  statistics: { totalMessages: number; totalConversations?: number },
+): CustomerPrimitives {
+  const later = (a: Date | undefined) => (a === undefined || lastAt > a ? new Date(lastAt) : a);
+  return {
+    ...customer,
+    firstContact:
+      customer.firstContact === undefined || firstAt < customer.firstContact
+        ? new Date(firstAt)
+        : customer.firstContact,
+    lastInteraction: later(customer.lastInteraction),
+    lastMessageAt: later(customer.lastMessageAt),
+    updatedAt: later(customer.updatedAt),
+    statistics: {
+      ...customer.statistics,
+      totalMessages: customer.statistics.totalMessages + statistics.totalMessages,
+      totalConversations: customer.statistics.totalConversations + (statistics.totalConversations ?? 0),
+    },
+    version: customer.version + 1,
+  };
 }

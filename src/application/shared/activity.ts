@@ -1,8 +1,12 @@
-import type { ActivityAction, EntityType } from '../../domain/activity/activity.types.js';
+import type {
+  ActivityAction,
+  ActivityLogPrimitives,
+  EntityType,
+} from '../../domain/activity/activity.types.js';
 import { buildActivityEntry } from '../../domain/activity/activity-entry.js';
 import type { Id } from '../../domain/shared/ids.js';
 import type { Ports } from '../ports/ports.js';
-import { type Actor, actorId, type RequestMeta } from './actor.js';
+import { type Actor, actorId, type RequestMeta, SYSTEM } from './actor.js';
 
 export interface ActivityInput {
   entityType: EntityType;
@@ -20,8 +24,21 @@ export async function recordActivity(
   meta: RequestMeta,
   input: ActivityInput,
 ): Promise<void> {
+  await ports.activity.append(activityEntry(ports, input, actor, meta));
+}
+
+/**
+ * The audit entry `recordActivity` appends, built without writing it (for a batch written with
+ * `activity.appendMany`). Without an actor, the system did it.
+ */
+export function activityEntry(
+  ports: Pick<Ports, 'ids' | 'clock'>,
+  input: ActivityInput,
+  actor: Actor = SYSTEM,
+  meta: RequestMeta = {},
+): ActivityLogPrimitives {
   const performedBy = actorId(actor);
-  const entry = buildActivityEntry(
+  return buildActivityEntry(
     {
       entityType: input.entityType,
       entityId: input.entityId,
@@ -35,5 +52,4 @@ export async function recordActivity(
     },
     { id: ports.ids.next(), now: ports.clock.now() },
   );
-  await ports.activity.append(entry);
 }

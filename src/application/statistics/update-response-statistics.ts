@@ -6,6 +6,11 @@ import { addToAverage, measureResponses } from './response-times.js';
 
 /** How far back a conversation is read to find what a new message answers. */
 const LOOKBACK = 200;
+/**
+ * The first, short read: it decides almost every message (the one before it on the same side, or
+ * the whole conversation), so the long read is only for a reply to a long run of the other side.
+ */
+const WINDOW = 10;
 
 export type ResponseStatisticsOutcome = 'agent' | 'customer' | 'none' | 'already_counted';
 
@@ -18,7 +23,10 @@ export type ResponseStatisticsOutcome = 'agent' | 'customer' | 'none' | 'already
  */
 export class UpdateResponseStatistics {
   constructor(
-    private readonly ports: Pick<Ports, 'messages' | 'agents' | 'customers' | 'jobLocks' | 'ids'>,
+    private readonly ports: Pick<
+      Ports,
+      'messages' | 'conversations' | 'agents' | 'customers' | 'jobLocks' | 'ids'
+    >,
   ) {}
 
   async execute(input: { messageId: Id }): Promise<{ outcome: ResponseStatisticsOutcome; minutes?: number }> {
@@ -27,6 +35,12 @@ export class UpdateResponseStatistics {
     const isAgentReply = message.direction === 'outbound' && message.sender === 'agent' && message.agentId;
     const isCustomerMessage = message.direction === 'inbound' && message.type !== 'reaction';
     if (!isAgentReply && !isCustomerMessage) return { outcome: 'none' };
+    if (isCustomerMessage) {
+      // A customer's message answers one of ours only if an agent or the AI has replied in this
+      // conversation at all (one read by id instead of the conversation's history).
+      const conversation = await this.ports.conversations.findById(message.conversationId);
+      if (!conversation?.lastAgentResponse) return { outcome: 'none' };
+    }
 
     const response = measureResponses(await this.#history(message)).find((r) => r.messageId === message.id);
     if (!response) return { outcome: 'none' };
@@ -60,12 +74,30 @@ export class UpdateResponseStatistics {
     return { outcome: 'none' };
   }
 
-  /** The message and the conversation's messages before it (newest LOOKBACK). */
+  /**
+   * The message and enough of the conversation's messages before it to decide what it answers: the
+   * newest WINDOW when they hold the whole conversation or an earlier message of the same side (the
+   * rule of measureResponses starts afresh there), else the newest LOOKBACK.
+   */
   async #history(message: MessagePrimitives): Promise<MessagePrimitives[]> {
+    const before = (items: MessagePrimitives[]) => {
+      const at = message.timestamp.getTime();
+      const history = items.filter((m) => m.timestamp.getTime() <= at);
+      if (!history.some((m) => m.id === message.id)) history.push(message);
+      return history;
+    };
+    const window = await this.ports.messages.listByConversation(message.conversationId, { limit: WINDOW });
+    const history = before(window.items);
+    const earlier = (m: MessagePrimitives) =>
+      m.timestamp.getTime() < message.timestamp.getTime() ||
+      (m.timestamp.getTime() === message.timestamp.getTime() && m.id < message.id);
+    const sameSide = (m: MessagePrimitives) =>
+      earlier(m) &&
+      (message.direction === 'inbound'
+        ? m.direction === 'inbound' && m.type !== 'reaction'
+        : m.direction === 'outbound' && (m.sender === 'agent' || m.sender === 'ai'));
+    if (!window.nextCursor || history.some(sameSide)) return history;
     const page = await this.ports.messages.listByConversation(message.conversationId, { limit: LOOKBACK });
-    const at = message.timestamp.getTime();
-    const history = page.items.filter((m) => m.timestamp.getTime() <= at);
-    if (!history.some((m) => m.id === message.id)) history.push(message);
-    return history;
+    return before(page.items);
   }
 }

@@ -25,6 +25,7 @@ import {
   assertString,
   assertVersion,
   assertWritable,
+  bulkWriteChunked,
   dropUndefined,
   escapeRegex,
   insertDocument,
@@ -200,12 +201,10 @@ export class MongoCustomerRepository implements CustomerRepository {
     const bulk = (ids: string[]) =>
       ids.length === 0
         ? Promise.resolve()
-        : this.collection
-            .bulkWrite(
-              ids.map((id): AnyBulkWriteOperation => ({ updateOne: updates.get(id)! })),
-              { ordered: false },
-            )
-            .then(() => {});
+        : bulkWriteChunked(
+            this.collection,
+            ids.map((id): AnyBulkWriteOperation => ({ updateOne: updates.get(id)! })),
+          );
     const left = await this.guard.exclusiveMany(COLLECTION, [...updates.keys()], async (held) => {
       await bulk(held);
       return [...updates.keys()].filter((id) => !held.includes(id));

@@ -88,6 +88,39 @@ describe('response times as things happen', () => {
     );
   });
 
+  it('measures a reply to a run longer than the first short read from the oldest message of the run', async () => {
+    const f = await historyFixture();
+    const first = await f.customerWrites('Hola');
+    const conversationId = first.conversation.id;
+    await new AssignConversation(f.ports).execute({
+      actor: f.admin.actor,
+      conversationId,
+      agentId: f.ana.record.id,
+    });
+    for (let i = 0; i < 14; i++) {
+      f.ports.clock.advanceMinutes(1);
+      await f.customerWrites(`¿Hay alguien? ${i}`); // none of these answers anything: no reply yet
+    }
+    f.ports.clock.advanceMinutes(1);
+    await f.anaWrites(conversationId, 'Perdón la demora'); // 15 minutes after "Hola"
+    for (let i = 0; i < 12; i++) {
+      f.ports.clock.advanceMinutes(1);
+      await f.anaWrites(conversationId, `Detalle ${i}`);
+    }
+    f.ports.clock.advanceMinutes(3);
+    await f.customerWrites('Gracias'); // 15 minutes after "Perdón la demora"
+    await f.settle();
+
+    expect((await f.ports.agents.findById(f.ana.record.id))?.statistics).toMatchObject({
+      averageResponseTime: 15,
+      responseCount: 1,
+    });
+    expect((await f.ports.customers.findById(f.customer.id))?.statistics).toMatchObject({
+      averageResponseTime: 15,
+      responseCount: 1,
+    });
+  });
+
   it('measures like the conversation does: the oldest unanswered message, reactions and system messages aside', () => {
     const at = (m: number) => new Date(Date.UTC(2026, 2, 2, 16, m));
     const msg = (
