@@ -207,6 +207,7 @@ export class ReceiveInboundMessages {
     byIndex.sort((a, b) => a.item.index - b.item.index);
     for (const { item, group } of byIndex) {
       this.#buildMessage(item, group, stored, now);
+      await between();
       stored.set(item.input.whatsappMessageId, item.record!);
     }
 

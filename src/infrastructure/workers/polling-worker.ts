@@ -2,8 +2,9 @@
  * A background loop: runs one round of work, then waits `intervalMs` before the next, except that
  * - a round that says there is more to do is followed by the next one at once (on the next turn of
  *   the event loop, so HTTP requests keep being served between rounds);
- * - `nudge()` (new work just arrived) starts a round now, or right after the one running: nudges
- *   during a round are folded into one extra round, never a busy loop;
+ * - `nudge()` (new work just arrived) starts a round now (or after `nudgeDelayMs`), or right after
+ *   the one running: nudges during a round, or within the delay, are folded into one extra round,
+ *   never a busy loop;
  * - a failed round is logged and retried after `errorDelayMs`.
  * `stop()` waits for the round in progress.
  */
@@ -20,6 +21,12 @@ export interface PollingWorkerOptions {
   log: WorkerLogger;
   /** Pause after a failed round. Default: max(intervalMs, 1 s). */
   errorDelayMs?: number;
+  /**
+   * How long a nudge waits before it starts a round (default 0: the next turn of the event loop).
+   * A few milliseconds let a burst of nudges (one per webhook) gather into one batch instead of a
+   * round per event, each paying the round's fixed cost.
+   */
+  nudgeDelayMs?: number;
 }
 
 export class PollingWorker {
@@ -29,6 +36,8 @@ export class PollingWorker {
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #round: Promise<void> | undefined;
   #nudged = false;
+  /** A nudge has scheduled a round after nudgeDelayMs (later nudges fold into it). */
+  #nudgePending = false;
   /** Rounds completed (successful or not): lets tests wait for the worker. */
   rounds = 0;
 
@@ -55,7 +64,10 @@ export class PollingWorker {
       this.#nudged = true;
       return;
     }
-    this.#schedule(0);
+    if (this.#nudgePending) return; // a round is already due within the delay
+    const delay = this.#options.nudgeDelayMs ?? 0;
+    this.#schedule(delay);
+    this.#nudgePending = delay > 0;
   }
 
   async stop(): Promise<void> {
@@ -65,6 +77,7 @@ export class PollingWorker {
   }
 
   #clear(): void {
+    this.#nudgePending = false;
     if (this.#timer === undefined) return;
     clearTimeout(this.#timer as NodeJS.Timeout);
     clearImmediate(this.#timer as NodeJS.Immediate);
@@ -84,6 +97,7 @@ export class PollingWorker {
 
   #runRound(): void {
     this.#timer = undefined;
+    this.#nudgePending = false;
     if (this.#stopped || this.#round) return;
     this.#nudged = false;
     let next = this.#options.intervalMs;
@@ -98,7 +112,7 @@ export class PollingWorker {
       this.#round = undefined;
       this.rounds += 1;
       if (this.#stopped) return;
-      this.#schedule(this.#nudged ? 0 : next);
+      this.#schedule(this.#nudged ? Math.min(next, this.#options.nudgeDelayMs ?? 0) : next);
     });
   }
 }

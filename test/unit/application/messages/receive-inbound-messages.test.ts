@@ -105,9 +105,9 @@ describe('ReceiveInboundMessages (a batch)', () => {
       },
     });
     expect(outcomes.every((o) => o.ok)).toBe(true);
-    // Two customers: after the conversations are opened, then per customer after its messages are
-    // applied to its conversation and after its events are published.
-    expect(yields).toBe(1 + 2 * 2);
+    // Six messages of two customers: after the conversations are opened, after each message is
+    // built, then per customer after its messages are applied and after its events are published.
+    expect(yields).toBe(1 + 6 + 2 * 2);
   });
 
   it('saves each conversation once per batch, and counts each customer once', async () => {

@@ -65,6 +65,33 @@ describe('PollingWorker', () => {
     await worker.stop();
   });
 
+  it('with nudgeDelayMs, a burst of nudges gathers into ONE round after the delay', async () => {
+    let rounds = 0;
+    const worker = new PollingWorker({
+      name: 't',
+      intervalMs: 10_000,
+      nudgeDelayMs: 30,
+      log: quiet,
+      run: async () => {
+        rounds += 1;
+        return false;
+      },
+    });
+    worker.start();
+    await tick(5);
+    expect(rounds).toBe(1); // the start round
+
+    for (let i = 0; i < 20; i++) worker.nudge();
+    await tick(10);
+    expect(rounds).toBe(1); // still within the delay
+    await tick(60);
+    expect(rounds).toBe(2); // one round for the whole burst
+    worker.nudge();
+    await tick(60);
+    expect(rounds).toBe(3);
+    await worker.stop();
+  });
+
   it('a round reporting more work is followed by the next at once', async () => {
     let rounds = 0;
     const worker = new PollingWorker({
