@@ -2,6 +2,7 @@ import { retryBackoffMs } from '../../domain/message/message.js';
 import type { Attachment, MessagePrimitives } from '../../domain/message/message.types.js';
 import { WhatsAppSendError } from '../ports/gateways.js';
 import type { Ports } from '../ports/ports.js';
+import { publish } from '../shared/events.js';
 
 /** Attempts at fetching and storing one file before its attachment is marked `failed`. */
 export const MAX_MEDIA_ATTEMPTS = 6;
@@ -22,14 +23,15 @@ export interface MediaReport {
  * fills the attachment (url, publicId, filename, mimeType, size, thumbnailUrl, duration) and marks
  * it `stored`. A failure keeps the message as it is: the attachment counts the attempt and is
  * retried with back-off (a new download URL each time); a final WhatsApp refusal (an expired media
- * id) or MAX_MEDIA_ATTEMPTS failures mark it `failed`.
+ * id) or MAX_MEDIA_ATTEMPTS failures mark it `failed`. When a file is stored or given up,
+ * `message.media_updated` is published (the inbox shows the picture without a reload).
  *
  * Without a MediaStore (no CLOUDINARY_URL) this use case is not run: attachments keep their media
  * id and `storage: 'pending'`, and are fetched once storage is configured (within WhatsApp's 7 days).
  */
 export class StoreInboundMedia {
   constructor(
-    private readonly ports: Pick<Ports, 'messages' | 'conversations' | 'whatsapp' | 'clock'> &
+    private readonly ports: Pick<Ports, 'messages' | 'conversations' | 'whatsapp' | 'events' | 'clock'> &
       Required<Pick<Ports, 'media'>>,
   ) {}
 
@@ -77,6 +79,25 @@ export class StoreInboundMedia {
         : undefined,
       leaseUntil: undefined,
     });
+    const settled = attachments.filter(
+      (a, i) => a.storage !== 'pending' && message.attachments[i]?.storage === 'pending',
+    );
+    if (settled.length > 0) {
+      await publish(this.ports, [
+        {
+          type: 'message.media_updated',
+          occurredAt: now,
+          payload: {
+            messageId: message.id,
+            conversationId: message.conversationId,
+            customerId: message.customerId,
+            assignedAgent: conversation?.assignedAgent,
+            stored: settled.filter((a) => a.storage === 'stored').length,
+            failed: settled.filter((a) => a.storage === 'failed').length,
+          },
+        },
+      ]);
+    }
   }
 
   async #storeOne(

@@ -164,8 +164,25 @@ describe('inbound media failures (StoreInboundMedia driven by hand, on a test cl
     expect(after?.nextAttemptAt?.getTime()).toBeGreaterThan(clock.now().getTime());
     expect((await storeMedia()).claimed).toBe(0); // not before its back-off
 
+    const published: { type: string; payload: Record<string, unknown> }[] = [];
+    const unsubscribe = crm.ports.events.subscribe((event) => {
+      if (event.type === 'message.media_updated') published.push(event);
+    });
     clock.advanceMinutes(2);
     expect(await storeMedia()).toMatchObject({ claimed: 1, stored: 1 });
+    unsubscribe();
+    // The inbox hears of it (the picture appears without a reload); the failed attempt published nothing.
+    expect(published).toEqual([
+      expect.objectContaining({
+        type: 'message.media_updated',
+        payload: expect.objectContaining({
+          messageId: message.id,
+          conversationId: message.conversationId,
+          stored: 1,
+          failed: 0,
+        }),
+      }),
+    ]);
     const stored = await crm.ports.messages.findById(message.id);
     expect(stored?.attachments[0]).toMatchObject({ storage: 'stored', size: JPEG.length });
     expect(stored?.attachments[0]).not.toHaveProperty('attempts');
