@@ -13,7 +13,7 @@
 import { type Collection, type Db, MongoBulkWriteError, ObjectId } from 'mongodb';
 import { COLLECTIONS } from './indexes.js';
 import type { MongoCapabilities } from './mongo-client.js';
-import { isDuplicateKeyError } from './mongo-common.js';
+import { isDuplicateKeyError, isDuplicateWrite } from './mongo-common.js';
 
 const LEASE_MS = 30_000;
 const WAIT_MS = 15_000;
@@ -92,12 +92,19 @@ class LockingWriteGuard implements WriteGuard {
     try {
       await this.locks.insertMany(docs, { ordered: false });
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) {
-        if (unique.length === 1 && isDuplicateKeyError(error)) return write([]);
+      if (unique.length === 1 && !(error instanceof MongoBulkWriteError) && isDuplicateKeyError(error))
+        return write([]);
+      const writeErrors =
+        error instanceof MongoBulkWriteError
+          ? Array.isArray(error.writeErrors)
+            ? error.writeErrors
+            : [error.writeErrors]
+          : [];
+      if (writeErrors.length === 0 || !writeErrors.every((w) => isDuplicateWrite(w.code, w.errmsg))) {
+        // Not (only) locks held by others: give back whatever this call did take, then fail.
+        await this.locks.deleteMany({ _id: { $in: docs.map((d) => d._id) }, owner }).catch(() => {});
         throw error;
       }
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      if (!writeErrors.every((w) => w.code === 11000 || w.code === 11001)) throw error;
       refused = new Set(writeErrors.map((w) => w.index));
     }
     const held = unique.filter((_key, i) => !refused.has(i));
