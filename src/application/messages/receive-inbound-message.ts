@@ -12,6 +12,7 @@ import type {
 } from '../../domain/message/message.types.js';
 import type { SettingsSnapshot } from '../../domain/settings/settings-snapshot.js';
 import { ConcurrencyError, DuplicateError } from '../../domain/shared/errors.js';
+import type { Id } from '../../domain/shared/ids.js';
 import { Ticket } from '../../domain/ticket/ticket.js';
 import { AutoAssignConversation } from '../conversations/auto-assign-conversation.js';
 import { mutateConversation } from '../conversations/conversation-support.js';
@@ -204,12 +205,7 @@ export class ReceiveInboundMessage {
   }
 
   async #duplicate(message: MessagePrimitives): Promise<InboundResult> {
-    const [conversation, customer] = await Promise.all([
-      this.ports.conversations.findById(message.conversationId),
-      this.ports.customers.findById(message.customerId),
-    ]);
-    if (!conversation || !customer)
-      throw new Error(`stored message ${message.id} has lost its conversation or customer`);
+    const { conversation, customer } = (await completeStoredMessages(this.ports, [message])).get(message.id)!;
     return { message, conversation, customer, created: false, newConversation: false };
   }
 
@@ -330,4 +326,75 @@ export class ReceiveInboundMessage {
       await publish(this.ports, ticket.pullEvents());
     }
   }
+}
+
+/**
+ * Customer messages found already stored (their WhatsApp ids are known). Normally redeliveries of
+ * messages received in full: nothing to do. But a process that stopped between storing messages and
+ * applying them to their conversation (this path and the batched one write the messages first) leaves
+ * them stored and unapplied, and the inbox's retry of those events lands here. Applying a message
+ * moves the conversation's `lastCustomerMessage` to at least its timestamp, and the inbox retries the
+ * oldest events first, so a message newer than the conversation's `lastCustomerMessage` (read before
+ * any of them is applied: WhatsApp's timestamps are whole seconds) was never applied: the conversation
+ * records it now (reopening it if it was resolved), the customer's counters and times follow, and
+ * `message.received` is published — what the first attempt would have done. (Reactions do not touch
+ * the conversation, so a lost one is not told apart; nor is a lost `totalConversations` increment:
+ * `stats recompute` repairs counters. The rule never applies a message twice; a lost message no newer
+ * than one applied after it is not told apart either.)
+ * Returns each message's conversation and customer as they stand, by message id.
+ */
+export async function completeStoredMessages(
+  ports: Pick<Ports, 'conversations' | 'customers' | 'events'>,
+  messages: MessagePrimitives[],
+): Promise<Map<Id, { conversation: ConversationPrimitives; customer: CustomerPrimitives }>> {
+  const out = new Map<Id, { conversation: ConversationPrimitives; customer: CustomerPrimitives }>();
+  const byConversation = new Map<Id, MessagePrimitives[]>();
+  for (const m of messages)
+    byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m]);
+  for (const [conversationId, stored] of byConversation) {
+    let [conversation, customer] = await Promise.all([
+      ports.conversations.findById(conversationId),
+      ports.customers.findById(stored[0]!.customerId),
+    ]);
+    if (!conversation || !customer)
+      throw new Error(`stored message ${stored[0]!.id} has lost its conversation or customer`);
+    const applied = conversation.lastCustomerMessage?.getTime() ?? Number.NEGATIVE_INFINITY;
+    const unapplied = stored
+      .filter(
+        (m) =>
+          m.direction === 'inbound' &&
+          m.sender === 'customer' &&
+          m.type !== 'reaction' &&
+          conversation!.status !== 'closed' &&
+          m.timestamp.getTime() > applied,
+      )
+      .sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || (a.id < b.id ? -1 : 1));
+    if (unapplied.length > 0) {
+      ({ saved: conversation } = await mutateConversation(ports, conversationId, (c) => {
+        for (const m of unapplied)
+          c.recordInboundMessage({ content: m.content, type: m.type, at: m.timestamp });
+      }));
+      const times = unapplied.map((m) => m.timestamp.getTime());
+      await ports.customers.recordInteractions([
+        {
+          id: customer.id,
+          firstAt: new Date(Math.min(...times)),
+          lastAt: new Date(Math.max(...times)),
+          statistics: { totalMessages: unapplied.length },
+        },
+      ]);
+      customer = (await ports.customers.findById(customer.id)) ?? customer;
+      for (const m of unapplied) {
+        const entity = Message.fromPrimitives(m);
+        entity.announceReceived(conversation.assignedAgent);
+        await publish(ports, entity.pullEvents(), {
+          assignedAgent: conversation.assignedAgent,
+          conversationId,
+          customerId: customer.id,
+        });
+      }
+    }
+    for (const m of stored) out.set(m.id, { conversation, customer });
+  }
+  return out;
 }

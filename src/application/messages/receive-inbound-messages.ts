@@ -18,6 +18,7 @@ import { activityEntry } from '../shared/activity.js';
 import { publish } from '../shared/events.js';
 import { loadSettings } from '../shared/settings.js';
 import {
+  completeStoredMessages,
   type InboundMessage,
   type InboundPorts,
   type InboundResult,
@@ -131,10 +132,11 @@ export class ReceiveInboundMessages {
     );
     const seen = new Set<string>();
     const fresh: Item[] = [];
+    const storedBefore: { index: number; message: MessagePrimitives }[] = [];
     for (const [index, input] of inputs.entries()) {
       const existing = already.get(input.whatsappMessageId);
       if (existing) {
-        outcomes[index] = await this.#duplicate(existing);
+        storedBefore.push({ index, message: existing });
       } else if (seen.has(input.whatsappMessageId)) {
         later.push(index);
       } else {
@@ -142,6 +144,7 @@ export class ReceiveInboundMessages {
         fresh.push({ index, input, conversationEvents: [] });
       }
     }
+    if (storedBefore.length > 0) await this.#duplicates(storedBefore, outcomes);
     if (fresh.length === 0) return;
 
     const settings = await loadSettings(this.ports);
@@ -244,6 +247,30 @@ export class ReceiveInboundMessages {
     }
   }
 
+  /** Messages already stored: done, or completed if a stopped attempt left them unapplied (completeStoredMessages). */
+  async #duplicates(
+    found: { index: number; message: MessagePrimitives }[],
+    outcomes: (InboundOutcome | undefined)[],
+  ): Promise<void> {
+    let settled: Awaited<ReturnType<typeof completeStoredMessages>>;
+    try {
+      settled = await completeStoredMessages(
+        this.ports,
+        found.map((f) => f.message),
+      );
+    } catch (error) {
+      for (const { index } of found) outcomes[index] = { ok: false, error };
+      return;
+    }
+    for (const { index, message } of found) {
+      const { conversation, customer } = settled.get(message.id)!;
+      outcomes[index] = {
+        ok: true,
+        result: { message, conversation, customer, created: false, newConversation: false },
+      };
+    }
+  }
+
   /** Runs a step of one customer's group; a failure fails that customer's messages only. */
   async #guarded(group: CustomerGroup, step: () => Promise<void>): Promise<void> {
     try {
@@ -251,20 +278,6 @@ export class ReceiveInboundMessages {
     } catch (error) {
       group.error = error;
     }
-  }
-
-  async #duplicate(message: MessagePrimitives): Promise<InboundOutcome> {
-    const [conversation, customer] = await Promise.all([
-      this.ports.conversations.findById(message.conversationId),
-      this.ports.customers.findById(message.customerId),
-    ]);
-    if (!conversation || !customer) {
-      return {
-        ok: false,
-        error: new Error(`stored message ${message.id} has lost its conversation or customer`),
-      };
-    }
-    return { ok: true, result: { message, conversation, customer, created: false, newConversation: false } };
   }
 
   /**

@@ -9,7 +9,7 @@
  * Events (payloads carry messageId, conversationId, customerId and assignedAgent; the message does
  * not know the conversation's agent, so callers pass it in `ctx.assignedAgent` / `audience`, else
  * the key is present with value undefined and the application fills it in before publishing):
- *   message.received        Message.inbound()
+ *   message.received        Message.inbound(); announceReceived() for one stored but never announced
  *   message.sent            Message.outbound() (queued in the outbox, status pending)
  *   message.status_changed  a status mutator that changed something
  * applyUnderstanding and scheduleRetry are internal bookkeeping and record no event.
@@ -526,6 +526,21 @@ export class Message extends AggregateRoot {
   }
 
   /** A deep copy of the persisted shape (absent optional fields are omitted, not undefined). */
+  /**
+   * Records `message.received` again for a customer's message already stored whose first
+   * announcement was lost (the process stopped between storing it and applying it): the application
+   * completes it and announces it as Message.inbound() would have. Refused for anything else.
+   */
+  announceReceived(assignedAgent: Id | undefined): void {
+    if (this.#p.direction !== 'inbound' || this.#p.sender !== 'customer') {
+      throw new ValidationError('direction', "only a customer's message is announced as received");
+    }
+    this.emit('message.received', this.#p.createdAt, assignedAgent, {
+      type: this.#p.type,
+      sender: 'customer',
+    });
+  }
+
   toPrimitives(): MessagePrimitives {
     return compact(this.#p);
   }

@@ -90,6 +90,31 @@ describe.each([
     expect(conversation?.messageCount).toBe(1);
   });
 
+  it('completes on retry a message stored by an attempt that stopped before applying it', async () => {
+    const first = await receive.execute(inbound({ timestamp: new Date('2026-03-02T16:00:00Z') }));
+    const message = inbound({ timestamp: new Date('2026-03-02T16:05:00Z'), content: 'Sigo esperando' });
+    const { update, updateMany } = ports.conversations;
+    const stop = async () => {
+      throw new Error('the process stopped here');
+    };
+    ports.conversations.update = stop;
+    ports.conversations.updateMany = stop;
+    await expect(receive.execute(message)).rejects.toThrow('the process stopped here');
+    ports.conversations.update = update;
+    ports.conversations.updateMany = updateMany;
+    expect((await ports.conversations.findById(first.conversation.id))?.messageCount).toBe(1);
+
+    const retried = await receive.execute(message);
+
+    expect(retried.created).toBe(false);
+    expect(retried.conversation).toMatchObject({ messageCount: 2, unreadCount: 2 });
+    expect(retried.conversation.lastMessage?.content).toBe('Sigo esperando');
+    expect(retried.customer.statistics.totalMessages).toBe(2);
+    expect(ports.published.filter((e) => e.type === 'message.received')).toHaveLength(2);
+    await receive.execute(message); // and once complete, a redelivery changes nothing
+    expect((await ports.conversations.findById(first.conversation.id))?.messageCount).toBe(2);
+  });
+
   it('handles concurrent deliveries of the same new customer without splitting them', async () => {
     const results = await Promise.all([
       receive.execute(inbound({ whatsappMessageId: 'wamid.A' })),

@@ -157,6 +157,41 @@ describe('ReceiveInboundMessages (a batch)', () => {
     expect(await ports.messages.countByConversation(outcomes[0].result.conversation.id)).toBe(2);
   });
 
+  it('completes on retry a batch stopped between storing its messages and applying them (nothing lost, nothing doubled)', async () => {
+    const ports = makeTestPorts();
+    const receive = new ReceiveInboundMessages(ports);
+    await receive.execute([inbound(1)]);
+    const updateMany = ports.conversations.updateMany.bind(ports.conversations);
+    ports.conversations.updateMany = async () => {
+      throw new Error('the process stopped here');
+    };
+    const stopped = await receive.execute([inbound(2), inbound(3)]);
+    expect(stopped.some((o) => o.ok)).toBe(false); // the inbox keeps the events and retries them
+    ports.conversations.updateMany = updateMany;
+    const received: string[] = [];
+    ports.events.subscribe((event) => {
+      if (event.type === 'message.received') received.push(String(event.payload.messageId));
+    });
+
+    const retried = await receive.execute([inbound(2), inbound(3)]);
+
+    expect(retried.map((o) => o.ok && o.result.created)).toEqual([false, false]);
+    if (!retried[1]?.ok) throw new Error('failed');
+    const conversation = (await ports.conversations.findById(retried[1].result.conversation.id))!;
+    expect(conversation).toMatchObject({ messageCount: 3, unreadCount: 3 });
+    expect(conversation.lastMessage?.content).toBe('mensaje 3');
+    expect(received.sort()).toEqual(retried.map((o) => (o.ok ? o.result.message.id : '')).sort());
+    const customer = (await ports.customers.findById(retried[1].result.customer.id))!;
+    expect(customer.statistics.totalMessages).toBe(3);
+
+    // A later redelivery of a message received in full changes nothing.
+    await receive.execute([inbound(3)]);
+    await new ReceiveInboundMessage(ports).execute(inbound(2));
+    expect((await ports.conversations.findById(conversation.id))?.messageCount).toBe(3);
+    expect((await ports.customers.findById(customer.id))?.statistics.totalMessages).toBe(3);
+    expect(received).toHaveLength(2);
+  });
+
   it('takes the per-message path for a message the insertMany reports as a duplicate (a racing delivery)', async () => {
     const ports = makeTestPorts();
     const receive = new ReceiveInboundMessages(ports);
