@@ -11,6 +11,7 @@ import {
   MongoBulkWriteError,
   MongoServerError,
   ObjectId,
+  type OptionalUnlessRequiredId,
 } from 'mongodb';
 import { z } from 'zod';
 import type { Page, PageRequest } from '../../application/ports/pagination.js';
@@ -261,13 +262,13 @@ export function isDuplicateWrite(code: number | undefined, message: string | und
 
 /**
  * One unordered `insertMany` (no document lock: an insert needs none). Each document is inserted or
- * refused on its own; the `_id`s (hex) of those refused as duplicates (of a stored document or of one
- * before it in `docs`) are returned, not thrown. Any other failure throws.
+ * refused on its own; the positions in `docs` of those refused as duplicates (of a stored document
+ * or of one before it in `docs`) are returned, not thrown. Any other failure throws.
  */
-export async function insertManyReportingDuplicates(
-  collection: Collection,
-  docs: (Document & { _id: ObjectId })[],
-): Promise<{ duplicates: string[] }> {
+export async function insertManyReportingDuplicates<T extends Document>(
+  collection: Collection<T>,
+  docs: OptionalUnlessRequiredId<T>[],
+): Promise<{ duplicates: number[] }> {
   if (docs.length === 0) return { duplicates: [] };
   try {
     await collection.insertMany(docs, { ordered: false });
@@ -275,14 +276,11 @@ export async function insertManyReportingDuplicates(
   } catch (error) {
     if (error instanceof MongoBulkWriteError) {
       const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      const duplicates: string[] = [];
-      for (const writeError of writeErrors) {
-        if (!isDuplicateWrite(writeError.code, writeError.errmsg)) throw error;
-        duplicates.push(docs[writeError.index]!._id.toHexString());
-      }
-      if (duplicates.length > 0) return { duplicates };
+      if (writeErrors.length > 0 && writeErrors.every((w) => isDuplicateWrite(w.code, w.errmsg)))
+        return { duplicates: writeErrors.map((w) => w.index) };
+    } else if (docs.length === 1 && isDuplicateKeyError(error)) {
+      return { duplicates: [0] };
     }
-    if (docs.length === 1 && isDuplicateKeyError(error)) return { duplicates: [docs[0]!._id.toHexString()] };
     throw error;
   }
 }

@@ -176,7 +176,11 @@ export class MongoCustomerRepository implements CustomerRepository {
 
   /** One unordered `insertMany`; duplicates (id or phone) are reported, not thrown. */
   async insertMany(customers: CustomerPrimitives[]): Promise<{ duplicates: Id[] }> {
-    return insertManyReportingDuplicates(this.collection, customers.map(customerToDocument));
+    const { duplicates } = await insertManyReportingDuplicates(
+      this.collection,
+      customers.map(customerToDocument),
+    );
+    return { duplicates: duplicates.map((i) => customers[i]!.id) };
   }
 
   /**

@@ -255,7 +255,11 @@ export class MongoMessageRepository implements MessageRepository {
 
   /** One unordered `insertMany` (no document lock: an insert needs none); duplicates are reported, not thrown. */
   async insertMany(messages: MessagePrimitives[]): Promise<{ duplicates: Id[] }> {
-    return insertManyReportingDuplicates(this.collection, messages.map(messageToDocument));
+    const { duplicates } = await insertManyReportingDuplicates(
+      this.collection,
+      messages.map(messageToDocument),
+    );
+    return { duplicates: duplicates.map((i) => messages[i]!.id) };
   }
 
   async findByIdempotencyKey(agentId: Id, key: string): Promise<MessagePrimitives | null> {

@@ -1,4 +1,4 @@
-import { type Collection, type Db, type Document, MongoBulkWriteError } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 import { z } from 'zod';
 import { clampLimit } from '../../application/ports/pagination.js';
 import type { InboxEvent, InboxRecord, WebhookInbox } from '../../application/ports/webhook-inbox.js';
@@ -7,7 +7,7 @@ import {
   assertDate,
   assertString,
   dropUndefined,
-  isDuplicateKeyError,
+  insertManyReportingDuplicates,
   opt,
   readDocument,
   zDate,
@@ -68,18 +68,9 @@ export class MongoWebhookInbox implements WebhookInbox {
         dueAt: receivedAt,
       }),
     );
-    try {
-      // Unordered: every new event is written even when some of its neighbours are duplicates.
-      const result = await this.records.insertMany(docs, { ordered: false });
-      return { added: result.insertedCount, duplicates: 0 };
-    } catch (error) {
-      if (error instanceof MongoBulkWriteError && onlyDuplicates(error)) {
-        const added = error.result.insertedCount;
-        return { added, duplicates: events.length - added };
-      }
-      if (docs.length === 1 && isDuplicateKeyError(error)) return { added: 0, duplicates: 1 };
-      throw error;
-    }
+    // Unordered: every new event is written even when some of its neighbours are duplicates.
+    const { duplicates } = await insertManyReportingDuplicates(this.records, docs);
+    return { added: docs.length - duplicates.length, duplicates: duplicates.length };
   }
 
   async due(now: Date, limit: number): Promise<InboxRecord[]> {
@@ -126,9 +117,4 @@ export class MongoWebhookInbox implements WebhookInbox {
     ]);
     return { due, waiting, dead };
   }
-}
-
-function onlyDuplicates(error: MongoBulkWriteError): boolean {
-  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  return writeErrors.length > 0 && writeErrors.every((w) => w.code === 11000 || w.code === 11001);
 }

@@ -10,10 +10,10 @@
  * names the document (an insert that only one writer can win). The lock is released right after
  * the write; a lock left behind by a crashed process expires after LEASE_MS.
  */
-import { type Collection, type Db, MongoBulkWriteError, ObjectId } from 'mongodb';
+import { type Collection, type Db, ObjectId } from 'mongodb';
 import { COLLECTIONS } from './indexes.js';
 import type { MongoCapabilities } from './mongo-client.js';
-import { isDuplicateKeyError, isDuplicateWrite } from './mongo-common.js';
+import { insertManyReportingDuplicates, isDuplicateKeyError } from './mongo-common.js';
 
 const LEASE_MS = 30_000;
 const WAIT_MS = 15_000;
@@ -88,24 +88,13 @@ class LockingWriteGuard implements WriteGuard {
     const owner = new ObjectId().toHexString();
     const expiresAt = new Date(Date.now() + LEASE_MS);
     const docs = unique.map((key) => ({ _id: `${collection}:${key}`, owner, expiresAt }));
-    let refused = new Set<number>();
+    let refused: Set<number>;
     try {
-      await this.locks.insertMany(docs, { ordered: false });
+      refused = new Set((await insertManyReportingDuplicates(this.locks, docs)).duplicates);
     } catch (error) {
-      if (unique.length === 1 && !(error instanceof MongoBulkWriteError) && isDuplicateKeyError(error))
-        return write([]);
-      const writeErrors =
-        error instanceof MongoBulkWriteError
-          ? Array.isArray(error.writeErrors)
-            ? error.writeErrors
-            : [error.writeErrors]
-          : [];
-      if (writeErrors.length === 0 || !writeErrors.every((w) => isDuplicateWrite(w.code, w.errmsg))) {
-        // Not (only) locks held by others: give back whatever this call did take, then fail.
-        await this.locks.deleteMany({ _id: { $in: docs.map((d) => d._id) }, owner }).catch(() => {});
-        throw error;
-      }
-      refused = new Set(writeErrors.map((w) => w.index));
+      // Not (only) locks held by others: give back whatever this call did take, then fail.
+      await this.locks.deleteMany({ _id: { $in: docs.map((d) => d._id) }, owner }).catch(() => {});
+      throw error;
     }
     const held = unique.filter((_key, i) => !refused.has(i));
     try {
