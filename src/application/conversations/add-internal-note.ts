@@ -7,6 +7,7 @@ import { recordActivity } from '../shared/activity.js';
 import type { Actor, RequestMeta } from '../shared/actor.js';
 import { publish } from '../shared/events.js';
 import { authorize, requireConversation } from '../shared/guards.js';
+import { retryOnConflict } from './conversation-support.js';
 
 export interface AddInternalNoteInput {
   actor: Actor;
@@ -24,7 +25,12 @@ export class AddInternalNote {
     private readonly ports: Pick<Ports, 'conversations' | 'activity' | 'events' | 'ids' | 'clock'>,
   ) {}
 
-  async execute(input: AddInternalNoteInput): Promise<ConversationPrimitives> {
+  /** Retried on a fresh read when the conversation changed meanwhile (retryOnConflict). */
+  execute(input: AddInternalNoteInput): Promise<ConversationPrimitives> {
+    return retryOnConflict(() => this.#attempt(input));
+  }
+
+  async #attempt(input: AddInternalNoteInput): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
     authorize(input.actor, 'conversation.note', {
       kind: 'conversation',

@@ -11,7 +11,7 @@ import { recordActivity } from '../shared/activity.js';
 import { type Actor, actorId, type RequestMeta } from '../shared/actor.js';
 import { publish } from '../shared/events.js';
 import { authorize, requireConversation } from '../shared/guards.js';
-import { applyAgentStatistics } from './conversation-support.js';
+import { applyAgentStatistics, retryOnConflict } from './conversation-support.js';
 
 export interface ChangeConversationStatusInput {
   actor: Actor;
@@ -51,7 +51,12 @@ export class ChangeConversationStatus {
     private readonly ports: Pick<Ports, 'conversations' | 'agents' | 'activity' | 'events' | 'ids' | 'clock'>,
   ) {}
 
-  async execute(input: ChangeConversationStatusInput): Promise<ConversationPrimitives> {
+  /** Retried on a fresh read when the conversation changed meanwhile (retryOnConflict). */
+  execute(input: ChangeConversationStatusInput): Promise<ConversationPrimitives> {
+    return retryOnConflict(() => this.#attempt(input));
+  }
+
+  async #attempt(input: ChangeConversationStatusInput): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
     authorize(input.actor, 'conversation.changeStatus', {
       kind: 'conversation',

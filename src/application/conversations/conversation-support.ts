@@ -85,3 +85,24 @@ export async function mutateConversation<T>(
     }
   }
 }
+
+/** Attempts of an agent's command on a conversation that finds it changed meanwhile (retryOnConflict). */
+const COMMAND_ATTEMPTS = 3;
+
+/**
+ * Runs an agent's command on a conversation (read → check → change → save → audit → publish) again
+ * on a fresh read when its save finds the conversation changed since its own read — by a background
+ * job (the survey, the SLA watcher, the inbox), the AI or another agent. The command carries no
+ * version the agent saw, so its rules (permission, transition) are simply checked again on the
+ * current state; nothing of a failed attempt was written (its save is the first write, or, for an
+ * assignment, the reserved slot is given back). Other errors, and a third conflict, are thrown.
+ */
+export async function retryOnConflict<T>(command: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await command();
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= COMMAND_ATTEMPTS) throw error;
+    }
+  }
+}

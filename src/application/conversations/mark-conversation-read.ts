@@ -6,6 +6,13 @@ import { recordActivity } from '../shared/activity.js';
 import type { Actor, RequestMeta } from '../shared/actor.js';
 import { publish } from '../shared/events.js';
 import { authorize, requireConversation } from '../shared/guards.js';
+import { retryOnConflict } from './conversation-support.js';
+
+export interface MarkConversationReadInput {
+  actor: Actor;
+  meta?: RequestMeta;
+  conversationId: Id;
+}
 
 /**
  * An agent read the conversation: its unread count drops to zero and the customer's latest
@@ -20,11 +27,12 @@ export class MarkConversationRead {
     >,
   ) {}
 
-  async execute(input: {
-    actor: Actor;
-    meta?: RequestMeta;
-    conversationId: Id;
-  }): Promise<ConversationPrimitives> {
+  /** Retried on a fresh read when the conversation changed meanwhile (retryOnConflict). */
+  execute(input: MarkConversationReadInput): Promise<ConversationPrimitives> {
+    return retryOnConflict(() => this.#attempt(input));
+  }
+
+  async #attempt(input: MarkConversationReadInput): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
     authorize(input.actor, 'message.read', { kind: 'conversation', assignedAgent: before.assignedAgent });
     if (before.unreadCount === 0) return before;

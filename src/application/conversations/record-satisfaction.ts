@@ -7,6 +7,7 @@ import { recordActivity } from '../shared/activity.js';
 import type { Actor, RequestMeta } from '../shared/actor.js';
 import { publish } from '../shared/events.js';
 import { authorize, requireConversation, requireCustomer } from '../shared/guards.js';
+import { retryOnConflict } from './conversation-support.js';
 
 export interface RecordSatisfactionInput {
   actor: Actor;
@@ -25,7 +26,12 @@ export class RecordSatisfaction {
     >,
   ) {}
 
-  async execute(input: RecordSatisfactionInput): Promise<ConversationPrimitives> {
+  /** Retried on a fresh read when the conversation changed meanwhile (retryOnConflict). */
+  execute(input: RecordSatisfactionInput): Promise<ConversationPrimitives> {
+    return retryOnConflict(() => this.#attempt(input));
+  }
+
+  async #attempt(input: RecordSatisfactionInput): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
     authorize(input.actor, 'conversation.update', {
       kind: 'conversation',

@@ -8,7 +8,7 @@ import { type Actor, actorId, type RequestMeta } from '../shared/actor.js';
 import { publish } from '../shared/events.js';
 import { authorize, requireAgent, requireConversation } from '../shared/guards.js';
 import { loadSettings } from '../shared/settings.js';
-import { applyAgentStatistics, saveWithReservedSlot } from './conversation-support.js';
+import { applyAgentStatistics, retryOnConflict, saveWithReservedSlot } from './conversation-support.js';
 
 export interface TransferConversationInput {
   actor: Actor;
@@ -27,7 +27,12 @@ export class TransferConversation {
     >,
   ) {}
 
-  async execute(input: TransferConversationInput): Promise<ConversationPrimitives> {
+  /** Retried on a fresh read when the conversation changed meanwhile (retryOnConflict). */
+  execute(input: TransferConversationInput): Promise<ConversationPrimitives> {
+    return retryOnConflict(() => this.#attempt(input));
+  }
+
+  async #attempt(input: TransferConversationInput): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
     authorize(input.actor, 'conversation.transfer', {
       kind: 'conversation',

@@ -10,6 +10,7 @@ import { recordActivity } from '../shared/activity.js';
 import type { Actor, RequestMeta } from '../shared/actor.js';
 import { publish } from '../shared/events.js';
 import { authorize, requireConversation } from '../shared/guards.js';
+import { retryOnConflict } from './conversation-support.js';
 
 export interface UpdateConversationInput {
   actor: Actor;
@@ -29,7 +30,12 @@ export class UpdateConversation {
     private readonly ports: Pick<Ports, 'conversations' | 'activity' | 'events' | 'ids' | 'clock'>,
   ) {}
 
-  async execute(input: UpdateConversationInput): Promise<ConversationPrimitives> {
+  /** Retried on a fresh read when the conversation changed meanwhile (retryOnConflict). */
+  execute(input: UpdateConversationInput): Promise<ConversationPrimitives> {
+    return retryOnConflict(() => this.#attempt(input));
+  }
+
+  async #attempt(input: UpdateConversationInput): Promise<ConversationPrimitives> {
     const before = await requireConversation(this.ports, input.conversationId);
     authorize(input.actor, 'conversation.update', {
       kind: 'conversation',
