@@ -12,6 +12,7 @@ import type {
 } from '../../domain/message/message.types.js';
 import type { SettingsSnapshot } from '../../domain/settings/settings-snapshot.js';
 import { ConcurrencyError, DuplicateError } from '../../domain/shared/errors.js';
+import type { DomainEvent } from '../../domain/shared/events.js';
 import type { Id } from '../../domain/shared/ids.js';
 import { Ticket } from '../../domain/ticket/ticket.js';
 import { AutoAssignConversation } from '../conversations/auto-assign-conversation.js';
@@ -170,7 +171,10 @@ export class ReceiveInboundMessage {
       ...(newConversation ? { totalConversations: 1 } : {}),
     });
     const updatedCustomer = await this.#touchCustomer(customer.id, record.timestamp);
-    if (!isReaction) await this.#resumeTicketsWaitingOnCustomer(saved);
+    if (!isReaction) {
+      for (const events of (await resumeTicketsWaitingOn(this.ports, [saved])).get(saved.id) ?? [])
+        await publish(this.ports, events);
+    }
     await publish(this.ports, message.pullEvents(), {
       assignedAgent: saved.assignedAgent,
       conversationId: saved.id,
@@ -312,20 +316,6 @@ export class ReceiveInboundMessage {
   }
 
   /** The customer answered: tickets of this conversation waiting on them resume (their SLA clock restarts). */
-  async #resumeTicketsWaitingOnCustomer(conversation: ConversationPrimitives): Promise<void> {
-    const waiting = await this.ports.tickets.list(
-      { conversationId: conversation.id, status: ['waiting_customer'] },
-      { limit: 50 },
-    );
-    if (waiting.items.length === 0) return;
-    const calendar = (await loadSettings(this.ports)).businessCalendar();
-    for (const record of waiting.items) {
-      const ticket = Ticket.fromPrimitives(record);
-      ticket.customerReplied(this.ports.clock.now(), calendar);
-      await this.ports.tickets.update(ticket.toPrimitives());
-      await publish(this.ports, ticket.pullEvents());
-    }
-  }
 }
 
 /**
@@ -336,15 +326,15 @@ export class ReceiveInboundMessage {
  * moves the conversation's `lastCustomerMessage` to at least its timestamp, and the inbox retries the
  * oldest events first, so a message newer than the conversation's `lastCustomerMessage` (read before
  * any of them is applied: WhatsApp's timestamps are whole seconds) was never applied: the conversation
- * records it now (reopening it if it was resolved), the customer's counters and times follow, and
- * `message.received` is published — what the first attempt would have done. (Reactions do not touch
+ * records it now (reopening it if it was resolved), the customer's counters and times follow, the
+ * tickets waiting on the customer resume, and `message.received` is published — what the first attempt would have done. (Reactions do not touch
  * the conversation, so a lost one is not told apart; nor is a lost `totalConversations` increment:
  * `stats recompute` repairs counters. The rule never applies a message twice; a lost message no newer
  * than one applied after it is not told apart either.)
  * Returns each message's conversation and customer as they stand, by message id.
  */
 export async function completeStoredMessages(
-  ports: Pick<Ports, 'conversations' | 'customers' | 'events'>,
+  ports: Pick<Ports, 'conversations' | 'customers' | 'tickets' | 'settings' | 'events' | 'clock'>,
   messages: MessagePrimitives[],
 ): Promise<Map<Id, { conversation: ConversationPrimitives; customer: CustomerPrimitives }>> {
   const out = new Map<Id, { conversation: ConversationPrimitives; customer: CustomerPrimitives }>();
@@ -384,6 +374,8 @@ export async function completeStoredMessages(
         },
       ]);
       customer = (await ports.customers.findById(customer.id)) ?? customer;
+      for (const events of (await resumeTicketsWaitingOn(ports, [conversation])).get(conversationId) ?? [])
+        await publish(ports, events);
       for (const m of unapplied) {
         const entity = Message.fromPrimitives(m);
         entity.announceReceived(conversation.assignedAgent);
@@ -397,4 +389,32 @@ export async function completeStoredMessages(
     for (const m of stored) out.set(m.id, { conversation, customer });
   }
   return out;
+}
+
+/**
+ * The customers answered: the tickets of these conversations waiting on them (`waiting_customer`)
+ * resume, in one query for all of them. Returns each conversation's tickets' events, for the caller
+ * to publish in its order.
+ */
+export async function resumeTicketsWaitingOn(
+  ports: Pick<Ports, 'tickets' | 'settings' | 'clock'>,
+  conversations: ConversationPrimitives[],
+): Promise<Map<Id, DomainEvent[][]>> {
+  const events = new Map<Id, DomainEvent[][]>();
+  if (conversations.length === 0) return events;
+  const waiting = await ports.tickets.listByConversations(
+    conversations.map((c) => c.id),
+    ['waiting_customer'],
+  );
+  if (waiting.length === 0) return events;
+  const calendar = (await loadSettings(ports)).businessCalendar();
+  for (const record of waiting) {
+    const ticket = Ticket.fromPrimitives(record);
+    ticket.customerReplied(ports.clock.now(), calendar);
+    await ports.tickets.update(ticket.toPrimitives());
+    const list = events.get(record.conversationId!) ?? [];
+    list.push(ticket.pullEvents());
+    events.set(record.conversationId!, list);
+  }
+  return events;
 }

@@ -11,7 +11,6 @@ import type { SettingsSnapshot } from '../../domain/settings/settings-snapshot.j
 import { BusinessRuleError, ConcurrencyError, DuplicateError } from '../../domain/shared/errors.js';
 import type { DomainEvent } from '../../domain/shared/events.js';
 import type { Id } from '../../domain/shared/ids.js';
-import { Ticket } from '../../domain/ticket/ticket.js';
 import { AutoAssignConversation } from '../conversations/auto-assign-conversation.js';
 import type { CustomerInteraction } from '../ports/repositories.js';
 import { activityEntry } from '../shared/activity.js';
@@ -24,6 +23,7 @@ import {
   type InboundResult,
   inboundAttachments,
   ReceiveInboundMessage,
+  resumeTicketsWaitingOn,
 } from './receive-inbound-message.js';
 
 /** The outcome of one message of a batch: stored (or found to be a duplicate), or the error it failed with. */
@@ -519,7 +519,10 @@ export class ReceiveInboundMessages {
 
     // Tickets waiting on these customers resume (one query for all their conversations).
     const answered = live.filter((g) => g.items.some((item) => item.input.type !== 'reaction'));
-    const ticketEvents = await this.#resumeTicketsWaitingOnCustomers(answered.map((g) => saved.get(g)!));
+    const ticketEvents = await resumeTicketsWaitingOn(
+      this.ports,
+      answered.map((g) => saved.get(g)!),
+    );
 
     // The events, in message order: each message's conversation events, then its own.
     for (const group of live) {
@@ -620,29 +623,6 @@ export class ReceiveInboundMessages {
         record = await this.ports.conversations.findById(id);
       }
     }
-  }
-
-  /** The customers answered: tickets of these conversations waiting on them resume. Returns their events by conversation. */
-  async #resumeTicketsWaitingOnCustomers(
-    conversations: ConversationPrimitives[],
-  ): Promise<Map<Id, DomainEvent[][]>> {
-    const events = new Map<Id, DomainEvent[][]>();
-    if (conversations.length === 0) return events;
-    const waiting = await this.ports.tickets.listByConversations(
-      conversations.map((c) => c.id),
-      ['waiting_customer'],
-    );
-    if (waiting.length === 0) return events;
-    const calendar = (await loadSettings(this.ports)).businessCalendar();
-    for (const record of waiting) {
-      const ticket = Ticket.fromPrimitives(record);
-      ticket.customerReplied(this.ports.clock.now(), calendar);
-      await this.ports.tickets.update(ticket.toPrimitives());
-      const list = events.get(record.conversationId!) ?? [];
-      list.push(ticket.pullEvents());
-      events.set(record.conversationId!, list);
-    }
-    return events;
   }
 }
 

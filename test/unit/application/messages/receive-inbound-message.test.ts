@@ -7,6 +7,7 @@ import {
 } from '../../../../src/application/messages/receive-inbound-message.js';
 import { ReceiveInboundMessages } from '../../../../src/application/messages/receive-inbound-messages.js';
 import { SYSTEM } from '../../../../src/application/shared/actor.js';
+import { ticketRecord } from '../../../support/records.js';
 import { makeTestPorts, seedAgent, type TestPorts } from '../../../support/test-ports.js';
 
 let n = 0;
@@ -92,6 +93,12 @@ describe.each([
 
   it('completes on retry a message stored by an attempt that stopped before applying it', async () => {
     const first = await receive.execute(inbound({ timestamp: new Date('2026-03-02T16:00:00Z') }));
+    const ticket = ticketRecord({
+      conversationId: first.conversation.id,
+      customerId: first.customer.id,
+      status: 'waiting_customer',
+    });
+    await ports.tickets.insert(ticket);
     const message = inbound({ timestamp: new Date('2026-03-02T16:05:00Z'), content: 'Sigo esperando' });
     const { update, updateMany } = ports.conversations;
     const stop = async () => {
@@ -111,6 +118,7 @@ describe.each([
     expect(retried.conversation.lastMessage?.content).toBe('Sigo esperando');
     expect(retried.customer.statistics.totalMessages).toBe(2);
     expect(ports.published.filter((e) => e.type === 'message.received')).toHaveLength(2);
+    expect((await ports.tickets.findById(ticket.id))?.status).not.toBe('waiting_customer'); // the customer answered
     await receive.execute(message); // and once complete, a redelivery changes nothing
     expect((await ports.conversations.findById(first.conversation.id))?.messageCount).toBe(2);
   });
