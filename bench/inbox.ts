@@ -17,6 +17,7 @@ import type { MongoConnection } from '../src/infrastructure/mongo/mongo-client.j
 import { TOKENS } from '../src/infrastructure/tokens.js';
 import { toInboxEvents } from '../src/infrastructure/whatsapp/inbox-events.js';
 import { parseWebhook } from '../src/infrastructure/whatsapp/webhook-payload.js';
+import { textPayload } from '../test/support/webhook-payloads.js';
 
 const N = Number(process.argv[2] ?? 2000);
 const CUSTOMERS = Number(process.argv[3] ?? 200);
@@ -59,34 +60,15 @@ mongo.client.on('commandSucceeded', done);
 mongo.client.on('commandFailed', done);
 
 function webhook(i: number) {
-  const from = `52155${String(10_000_000 + (i % CUSTOMERS))}`;
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: `Cliente ${i % CUSTOMERS}` }, wa_id: from }],
-              messages: [
-                {
-                  from,
-                  id: `wamid.P${Date.now()}${i}`,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  text: { body: 'Hola, ¿me pueden ayudar con mi pedido?' },
-                  type: 'text',
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  const n = i % CUSTOMERS;
+  return textPayload(
+    `wamid.P${Date.now()}${i}`,
+    `52155${String(10_000_000 + n)}`,
+    'Hola, ¿me pueden ayudar con mi pedido?',
+    {
+      name: `Cliente ${n}`,
+    },
+  );
 }
 let t = performance.now();
 for (let i = 0; i < N; i += 100) {

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { type RunningFerret, startFerretDb } from '../scripts/ferretdb-server.js';
+import { textPayload } from '../test/support/webhook-payloads.js';
 
 const HELP = `Usage: npm run bench:webhook [-- options]
 
@@ -117,33 +118,7 @@ function makeWebhooks(runId: string, count: number, customers: number): Webhook[
   for (let i = 0; i < count; i++) {
     const from = `52155${String(10_000_000 + (i % customers))}`;
     const wamid = `wamid.HBgN${runId}${String(i).padStart(7, '0')}AA==`;
-    const payload = {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '102290129340398',
-          changes: [
-            {
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-                contacts: [{ profile: { name: `Cliente ${i % customers}` }, wa_id: from }],
-                messages: [
-                  {
-                    from,
-                    id: wamid,
-                    timestamp: String(Math.floor(Date.now() / 1000)),
-                    text: { body: TEXTS[i % TEXTS.length] },
-                    type: 'text',
-                  },
-                ],
-              },
-              field: 'messages',
-            },
-          ],
-        },
-      ],
-    };
+    const payload = textPayload(wamid, from, TEXTS[i % TEXTS.length]!, { name: `Cliente ${i % customers}` });
     const body = Buffer.from(JSON.stringify(payload));
     out.push({
       wamid,

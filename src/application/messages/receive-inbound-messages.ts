@@ -626,27 +626,28 @@ export class ReceiveInboundMessages {
   }
 }
 
-/** The customer record after this batch's interaction (what recordInteractions does to it), for the results. */
+/**
+ * The customer record after this batch's interaction (what recordInteractions does to it: the
+ * entity's recordInteraction, the counters and the version), for the results. An erased customer is
+ * not written (see #settle), so it is returned as it is.
+ */
 function afterInteraction(
   customer: CustomerPrimitives,
   firstAt: Date,
   lastAt: Date,
   statistics: { totalMessages: number; totalConversations?: number },
 ): CustomerPrimitives {
-  const later = (a: Date | undefined) => (a === undefined || lastAt > a ? new Date(lastAt) : a);
+  if (customer.erasedAt !== undefined) return customer;
+  const entity = Customer.fromPrimitives(customer);
+  entity.recordInteraction(firstAt);
+  entity.recordInteraction(lastAt);
+  const after = entity.toPrimitives();
   return {
-    ...customer,
-    firstContact:
-      customer.firstContact === undefined || firstAt < customer.firstContact
-        ? new Date(firstAt)
-        : customer.firstContact,
-    lastInteraction: later(customer.lastInteraction),
-    lastMessageAt: later(customer.lastMessageAt),
-    updatedAt: later(customer.updatedAt),
+    ...after,
     statistics: {
-      ...customer.statistics,
-      totalMessages: customer.statistics.totalMessages + statistics.totalMessages,
-      totalConversations: customer.statistics.totalConversations + (statistics.totalConversations ?? 0),
+      ...after.statistics,
+      totalMessages: after.statistics.totalMessages + statistics.totalMessages,
+      totalConversations: after.statistics.totalConversations + (statistics.totalConversations ?? 0),
     },
     version: customer.version + 1,
   };

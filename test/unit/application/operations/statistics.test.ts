@@ -43,19 +43,23 @@ async function historyFixture() {
     });
   const anaWrites = (conversationId: string, text: string) =>
     send.execute({ actor: f.ana.actor, conversationId, message: { type: 'text', content: text } });
-  return { ...f, settle, customerWrites, anaWrites };
-}
-
-describe('response times as things happen', () => {
-  it("keeps the agent's and the customer's average response time current from message.sent / message.received", async () => {
-    const f = await historyFixture();
-    const first = await f.customerWrites('Hola, necesito ayuda');
-    const conversationId = first.conversation.id;
+  /** The customer writes first; an admin gives the conversation to Ana. Returns the conversation id. */
+  const openedWithAna = async (text: string) => {
+    const conversationId = (await customerWrites(text)).conversation.id;
     await new AssignConversation(f.ports).execute({
       actor: f.admin.actor,
       conversationId,
       agentId: f.ana.record.id,
     });
+    return conversationId;
+  };
+  return { ...f, settle, customerWrites, anaWrites, openedWithAna };
+}
+
+describe('response times as things happen', () => {
+  it("keeps the agent's and the customer's average response time current from message.sent / message.received", async () => {
+    const f = await historyFixture();
+    const conversationId = await f.openedWithAna('Hola, necesito ayuda');
     f.ports.clock.advanceMinutes(4);
     await f.anaWrites(conversationId, '¡Hola! ¿En qué te ayudo?'); // agent: 4 minutes
     f.ports.clock.advanceMinutes(10);
@@ -90,13 +94,7 @@ describe('response times as things happen', () => {
 
   it('measures a reply to a run longer than the first short read from the oldest message of the run', async () => {
     const f = await historyFixture();
-    const first = await f.customerWrites('Hola');
-    const conversationId = first.conversation.id;
-    await new AssignConversation(f.ports).execute({
-      actor: f.admin.actor,
-      conversationId,
-      agentId: f.ana.record.id,
-    });
+    const conversationId = await f.openedWithAna('Hola');
     for (let i = 0; i < 14; i++) {
       f.ports.clock.advanceMinutes(1);
       await f.customerWrites(`¿Hay alguien? ${i}`); // none of these answers anything: no reply yet
@@ -156,13 +154,7 @@ describe('response times as things happen', () => {
 describe('RecomputeStatistics', () => {
   it('agrees with the live counters after a normal day, then repairs drift and reports it per entity', async () => {
     const f = await historyFixture();
-    const first = await f.customerWrites('Hola');
-    const conversationId = first.conversation.id;
-    await new AssignConversation(f.ports).execute({
-      actor: f.admin.actor,
-      conversationId,
-      agentId: f.ana.record.id,
-    });
+    const conversationId = await f.openedWithAna('Hola');
     f.ports.clock.advanceMinutes(6);
     await f.anaWrites(conversationId, 'Hola, dime');
     f.ports.clock.advanceMinutes(3);

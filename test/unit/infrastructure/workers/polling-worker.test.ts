@@ -25,21 +25,28 @@ function gatedRun() {
   };
 }
 
+/** A worker whose rounds only count themselves; `more(n)` says whether round n leaves work waiting. */
+function countingWorker(options: { nudgeDelayMs?: number; more?: (round: number) => boolean } = {}) {
+  const counter = { rounds: 0 };
+  const worker = new PollingWorker({
+    name: 't',
+    intervalMs: 10_000,
+    ...(options.nudgeDelayMs ? { nudgeDelayMs: options.nudgeDelayMs } : {}),
+    log: quiet,
+    run: async () => {
+      counter.rounds += 1;
+      return options.more?.(counter.rounds) ?? false;
+    },
+  });
+  return { worker, counter };
+}
+
 describe('PollingWorker', () => {
   it('runs a round at start, then waits for the interval', async () => {
-    let rounds = 0;
-    const worker = new PollingWorker({
-      name: 't',
-      intervalMs: 10_000,
-      log: quiet,
-      run: async () => {
-        rounds += 1;
-        return false;
-      },
-    });
+    const { worker, counter } = countingWorker();
     worker.start();
     await tick(30);
-    expect(rounds).toBe(1);
+    expect(counter.rounds).toBe(1);
     await worker.stop();
   });
 
@@ -66,46 +73,27 @@ describe('PollingWorker', () => {
   });
 
   it('with nudgeDelayMs, a burst of nudges gathers into ONE round after the delay', async () => {
-    let rounds = 0;
-    const worker = new PollingWorker({
-      name: 't',
-      intervalMs: 10_000,
-      nudgeDelayMs: 30,
-      log: quiet,
-      run: async () => {
-        rounds += 1;
-        return false;
-      },
-    });
+    const { worker, counter } = countingWorker({ nudgeDelayMs: 30 });
     worker.start();
     await tick(5);
-    expect(rounds).toBe(1); // the start round
+    expect(counter.rounds).toBe(1); // the start round
 
     for (let i = 0; i < 20; i++) worker.nudge();
     await tick(10);
-    expect(rounds).toBe(1); // still within the delay
+    expect(counter.rounds).toBe(1); // still within the delay
     await tick(60);
-    expect(rounds).toBe(2); // one round for the whole burst
+    expect(counter.rounds).toBe(2); // one round for the whole burst
     worker.nudge();
     await tick(60);
-    expect(rounds).toBe(3);
+    expect(counter.rounds).toBe(3);
     await worker.stop();
   });
 
   it('a round reporting more work is followed by the next at once', async () => {
-    let rounds = 0;
-    const worker = new PollingWorker({
-      name: 't',
-      intervalMs: 10_000,
-      log: quiet,
-      run: async () => {
-        rounds += 1;
-        return rounds < 5;
-      },
-    });
+    const { worker, counter } = countingWorker({ more: (round) => round < 5 });
     worker.start();
     await tick(50);
-    expect(rounds).toBe(5);
+    expect(counter.rounds).toBe(5);
     await worker.stop();
   });
 
