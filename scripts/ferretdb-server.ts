@@ -32,11 +32,22 @@ export interface RunningFerret {
 // ---------------------------------------------------------------------------------------------
 // Finding / building the binary
 
-/** True when `bin` runs `--version` with exit code 0 and reports a v1.24 FerretDB. */
-function works(bin: string): boolean {
+/**
+ * The mark scripts/ensure-ferretdb.sh gives its build (`package:` in `--version`): FerretDB v1.24.2
+ * with the one-line fix that lets SQLite use the `_id` index (unfixed, every lookup, update and
+ * delete by `_id` scans the whole collection).
+ */
+const PATCH_MARK = 'crm-sqlite-id-index';
+
+/**
+ * True when `bin` runs `--version` with exit code 0 and reports a v1.24 FerretDB — built with the
+ * `_id` index fix unless `any`.
+ */
+function works(bin: string, any = false): boolean {
   if (!existsSync(bin)) return false;
   const res = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 20_000 });
-  return res.status === 0 && typeof res.stdout === 'string' && res.stdout.includes('v1.24');
+  if (res.status !== 0 || typeof res.stdout !== 'string' || !res.stdout.includes('v1.24')) return false;
+  return any || res.stdout.includes(PATCH_MARK);
 }
 
 function onPath(name: string): string | undefined {
@@ -48,10 +59,19 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-/** A working FerretDB v1.24 binary already on this machine, if any. */
+/**
+ * A working FerretDB v1.24 binary already on this machine, if any: `FERRETDB_BIN` as given (with a
+ * warning when it lacks the `_id` index fix), else the first fixed build found.
+ */
 export function findFerretDb(): string | undefined {
+  const explicit = process.env.FERRETDB_BIN;
+  if (explicit && works(explicit, true)) {
+    if (!works(explicit)) {
+      console.warn(`[ferretdb] ${explicit} lacks the _id index fix: lookups by _id will scan whole collections`);
+    }
+    return explicit;
+  }
   const candidates = [
-    process.env.FERRETDB_BIN,
     join(REPO_ROOT, '.tmp', 'bin', 'ferretdb'),
     onPath('ferretdb'),
     join(homedir(), 'go', 'bin', 'ferretdb'),
