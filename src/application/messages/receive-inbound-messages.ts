@@ -56,21 +56,23 @@ interface CustomerGroup {
  * result for every message as if they were received one after another in the order given — but
  * with the I/O amortised over the batch, so that a batch costs about the same dozen round trips
  * whatever the number of messages and customers in it:
- * one dedupe query for all WhatsApp ids → the customers by phone in one query, the new ones in one
- * `insertMany` → their open conversations in one query, the new ones in one `insertMany` (with the
- * audit entries of everything created in one more) → the reply/reaction targets in one query →
- * every message in one `insertMany` → every conversation with all its messages applied in order in
- * ONE `updateMany` (optimistic; a conversation another writer changed is re-read and re-applied on
- * its own) → every customer's interaction times and counters in ONE `recordInteractions` → the
+ * the customers by phone in one query → their open conversations in one query → one dedupe query,
+ * only for the messages that would create a customer or a conversation (the others are refused at
+ * the insert by their unique WhatsApp id) → the new customers in one `insertMany`, the new
+ * conversations in one more (with the audit entries of everything created in one more) → the
+ * reply/reaction targets in one query → every message in one `insertMany` → every conversation
+ * with all its messages applied in order in ONE `updateMany` (optimistic; a conversation another
+ * writer changed is re-read and re-applied on its own) → every customer's interaction times and counters in ONE `recordInteractions` → the
  * tickets waiting on these customers in one query → the events, in message order → auto-assignment,
  * only when some online agent can take a conversation at all.
  *
  * Each message gets its own outcome: a message that fails (an invalid sender number, a customer
  * whose writes failed) fails alone or with its customer's other messages, never with the batch. A
- * message whose WhatsApp id repeats within the batch, or that the `insertMany` reports as a
- * duplicate (a concurrent delivery stored it), takes the single-message path, which resolves it as a
- * duplicate. Results carry the conversation as stored after the batch, and the customer as this
- * batch left it (its own counters and times applied to the record it read).
+ * message whose WhatsApp id repeats within the batch takes the single-message path after the batch;
+ * a message already stored (a redelivery, a concurrent delivery) is resolved as a duplicate — and
+ * completed first if a stopped attempt left it unapplied (completeStoredMessages). Results carry
+ * the conversation as stored after the batch, and the customer as this batch left it (its own
+ * counters and times applied to the record it read).
  */
 export class ReceiveInboundMessages {
   readonly #single: ReceiveInboundMessage;
@@ -123,29 +125,17 @@ export class ReceiveInboundMessages {
     between: () => Promise<void>,
   ): Promise<void> {
     if (inputs.length === 0) return;
-    // 1. Dedupe: one query for every WhatsApp id; a repeat within the batch waits for the first.
-    const already = new Map(
-      (await this.ports.messages.findByWhatsappIds(inputs.map((i) => i.whatsappMessageId))).map((m) => [
-        m.whatsappMessageId!,
-        m,
-      ]),
-    );
+    // 1. A WhatsApp id repeated within the batch waits for its first message (single path, after).
     const seen = new Set<string>();
     const fresh: Item[] = [];
-    const storedBefore: { index: number; message: MessagePrimitives }[] = [];
     for (const [index, input] of inputs.entries()) {
-      const existing = already.get(input.whatsappMessageId);
-      if (existing) {
-        storedBefore.push({ index, message: existing });
-      } else if (seen.has(input.whatsappMessageId)) {
+      if (seen.has(input.whatsappMessageId)) {
         later.push(index);
       } else {
         seen.add(input.whatsappMessageId);
         fresh.push({ index, input, conversationEvents: [] });
       }
     }
-    if (storedBefore.length > 0) await this.#duplicates(storedBefore, outcomes);
-    if (fresh.length === 0) return;
 
     const settings = await loadSettings(this.ports);
     const now = this.ports.clock.now();
@@ -176,22 +166,61 @@ export class ReceiveInboundMessages {
     const customers = new Map(
       (await this.ports.customers.findByPhones([...groups.keys()])).map((c) => [c.phoneNumber, c]),
     );
+
+    // 3. The known customers' open conversations, in one query.
+    const knownIds = [...customers.values()].map((c) => c.id);
+    const open = new Map(
+      (knownIds.length > 0 ? await this.ports.conversations.findLatestOpenByCustomers(knownIds) : []).map(
+        (c) => [c.customerId, c],
+      ),
+    );
+
+    // 4. Dedupe, before anything is created: the messages of senders who would get a new customer or
+    // a new conversation are looked up by WhatsApp id (one query; a redelivered message must not
+    // open anything). The others go to an open conversation: the messages' unique WhatsApp id refuses
+    // a redelivery at the insert (step 6), without a query.
+    const creating = [...groups.values()].filter((g) => {
+      const customer = customers.get(g.phone);
+      return !customer || !open.has(customer.id);
+    });
+    if (creating.length > 0) {
+      const wamids = creating.flatMap((g) => g.items.map((item) => item.input.whatsappMessageId));
+      const already = new Map(
+        (await this.ports.messages.findByWhatsappIds(wamids)).map((m) => [m.whatsappMessageId!, m]),
+      );
+      const storedBefore: { index: number; message: MessagePrimitives }[] = [];
+      for (const group of creating) {
+        group.items = group.items.filter((item) => {
+          const existing = already.get(item.input.whatsappMessageId);
+          if (existing) storedBefore.push({ index: item.index, message: existing });
+          return !existing;
+        });
+        if (group.items.length === 0) groups.delete(group.phone);
+      }
+      if (storedBefore.length > 0) {
+        storedBefore.sort((a, b) => a.index - b.index);
+        await this.#duplicates(storedBefore, outcomes);
+      }
+      if (groups.size === 0) return;
+    }
+
+    // 5. New customers in one insert; new conversations in one insert (with the audit entries of
+    // everything created in one more).
     const created: ActivityLogPrimitives[] = [];
     await this.#findOrCreateCustomers([...groups.values()], customers, settings, created);
-
-    // 3. Open conversations: one query for the customers already known; new ones in one insert.
     const live = [...groups.values()].filter((g) => g.customer && !g.error);
-    const known = live.filter((g) => !g.newCustomer).map((g) => g.customer!.id);
-    const open = new Map(
-      (known.length > 0 ? await this.ports.conversations.findLatestOpenByCustomers(known) : []).map((c) => [
-        c.customerId,
-        c,
-      ]),
-    );
+    // A customer another delivery created meanwhile (found again after our insert was refused).
+    const raced = live
+      .filter((g) => !g.newCustomer && !knownIds.includes(g.customer!.id))
+      .map((g) => g.customer!.id);
+    if (raced.length > 0) {
+      for (const c of await this.ports.conversations.findLatestOpenByCustomers(raced))
+        open.set(c.customerId, c);
+    }
     await this.#findOrOpenConversations(live, open, created);
     await between();
 
-    // 4. The messages, their reply / reaction targets resolved in one query (or within the batch).
+    // 6. The messages, their reply / reaction targets resolved in one query (or within the batch).
     const ready = [...groups.values()].filter((g) => g.conversation && !g.error);
     const targets = new Set<string>();
     for (const group of ready) {
@@ -214,21 +243,37 @@ export class ReceiveInboundMessages {
       stored.set(item.input.whatsappMessageId, item.record!);
     }
 
-    // 5. One insertMany; a duplicate (a concurrent delivery stored it) takes the single path.
+    // 7. One insertMany. A message it refuses as a duplicate (a redelivery, or a concurrent delivery
+    // stored it) is read back and settled now — completed if a stopped attempt left it unapplied —
+    // before this batch applies the messages after it (the conversation then answers the batch's
+    // update with a conflict, and is re-read and re-applied).
     const records = byIndex.map(({ item }) => item.record!);
     const { duplicates } = await this.ports.messages.insertMany(records);
     if (duplicates.length > 0) {
       const refused = new Set(duplicates);
+      const again: Item[] = [];
       for (const group of ready) {
         group.items = group.items.filter((item) => {
           if (!refused.has(item.record!.id)) return true;
-          later.push(item.index);
+          again.push(item);
           return false;
         });
       }
+      const storedNow = new Map(
+        (await this.ports.messages.findByWhatsappIds(again.map((item) => item.input.whatsappMessageId))).map(
+          (m) => [m.whatsappMessageId!, m],
+        ),
+      );
+      const found: { index: number; message: MessagePrimitives }[] = [];
+      for (const item of again) {
+        const message = storedNow.get(item.input.whatsappMessageId);
+        if (message) found.push({ index: item.index, message });
+        else later.push(item.index); // refused for another reason: the single path decides
+      }
+      if (found.length > 0) await this.#duplicates(found, outcomes);
     }
 
-    // 6. Everything after the insert, for all the customers at once.
+    // 8. Everything after the insert, for all the customers at once.
     const settling = ready.filter((g) => g.items.length > 0);
     try {
       const results = await this.#settle(settling, between);

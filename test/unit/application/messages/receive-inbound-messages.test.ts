@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ChangeConversationStatus } from '../../../../src/application/conversations/change-conversation-status.js';
 import {
   type InboundMessage,
   ReceiveInboundMessage,
@@ -7,6 +8,7 @@ import {
   type InboundOutcome,
   ReceiveInboundMessages,
 } from '../../../../src/application/messages/receive-inbound-messages.js';
+import { SYSTEM } from '../../../../src/application/shared/actor.js';
 import type { MessagePrimitives } from '../../../../src/domain/message/message.types.js';
 import { makeTestPorts, type TestPorts } from '../../../support/test-ports.js';
 
@@ -210,5 +212,68 @@ describe('ReceiveInboundMessages (a batch)', () => {
     const conversation = (await ports.conversations.findById(outcomes[0].result.conversation.id))!;
     expect(conversation.messageCount).toBe(2);
     expect(await ports.messages.countByConversation(conversation.id)).toBe(2);
+  });
+
+  it('looks messages up by WhatsApp id only for senders who would get a new customer or conversation', async () => {
+    const ports = makeTestPorts();
+    const receive = new ReceiveInboundMessages(ports);
+    const looked: string[][] = [];
+    const findByWhatsappIds = ports.messages.findByWhatsappIds.bind(ports.messages);
+    ports.messages.findByWhatsappIds = async (ids) => {
+      looked.push([...ids]);
+      return findByWhatsappIds(ids);
+    };
+
+    await receive.execute([inbound(1), inbound(2, { from: '5215587654321' })]);
+    expect(looked).toEqual([['wamid.BATCH1', 'wamid.BATCH2']]); // two first contacts
+    looked.length = 0;
+
+    // Both have an open conversation now: a new message and a redelivery cost no lookup; the
+    // redelivery is refused by the insert (unique WhatsApp id) and only then read back.
+    const outcomes = await receive.execute([inbound(3), inbound(2, { from: '5215587654321' })]);
+
+    expect(outcomes.map((o) => o.ok && o.result.created)).toEqual([true, false]);
+    expect(looked).toEqual([['wamid.BATCH2']]);
+  });
+
+  it('opens nothing for a redelivered message whose conversation was closed since', async () => {
+    const ports = makeTestPorts();
+    const receive = new ReceiveInboundMessages(ports);
+    const [first] = await receive.execute([inbound(1)]);
+    if (!first?.ok) throw new Error('failed');
+    await new ChangeConversationStatus(ports).execute({
+      actor: SYSTEM,
+      conversationId: first.result.conversation.id,
+      status: 'closed',
+    });
+
+    const [again] = await receive.execute([inbound(1)]);
+
+    expect(again?.ok && again.result.created).toBe(false);
+    expect(again?.ok && again.result.message.id).toBe(first.result.message.id);
+    expect((await ports.conversations.list({}, { limit: 10 })).items).toHaveLength(1);
+    expect((await ports.customers.findById(first.result.customer.id))?.statistics.totalConversations).toBe(1);
+  });
+
+  it("completes a stopped attempt's message before the newer messages of the same retried batch", async () => {
+    const ports = makeTestPorts();
+    const receive = new ReceiveInboundMessages(ports);
+    await receive.execute([inbound(1)]);
+    const updateMany = ports.conversations.updateMany.bind(ports.conversations);
+    ports.conversations.updateMany = async () => {
+      throw new Error('the process stopped here');
+    };
+    await receive.execute([inbound(2)]); // stored, never applied
+    ports.conversations.updateMany = updateMany;
+
+    // After the restart the inbox retries it together with a newer message of the same customer.
+    const retried = await receive.execute([inbound(2), inbound(3)]);
+
+    expect(retried.map((o) => o.ok && o.result.created)).toEqual([false, true]);
+    if (!retried[1]?.ok) throw new Error('failed');
+    const conversation = (await ports.conversations.findById(retried[1].result.conversation.id))!;
+    expect(conversation).toMatchObject({ messageCount: 3, unreadCount: 3 });
+    expect(conversation.lastMessage?.content).toBe('mensaje 3');
+    expect((await ports.customers.findById(conversation.customerId))?.statistics.totalMessages).toBe(3);
   });
 });
