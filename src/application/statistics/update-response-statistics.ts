@@ -29,17 +29,26 @@ export class UpdateResponseStatistics {
     >,
   ) {}
 
-  async execute(input: { messageId: Id }): Promise<{ outcome: ResponseStatisticsOutcome; minutes?: number }> {
+  /**
+   * `received`: what the `message.received` event already says of a customer's message (its
+   * conversation and type), so that a message in a conversation nobody has answered yet — the common
+   * case under a burst of new chats — costs one read (the conversation) instead of two.
+   */
+  async execute(input: {
+    messageId: Id;
+    received?: { conversationId: Id; type: string };
+  }): Promise<{ outcome: ResponseStatisticsOutcome; minutes?: number }> {
+    if (input.received) {
+      if (input.received.type === 'reaction' || !(await this.#answered(input.received.conversationId)))
+        return { outcome: 'none' };
+    }
     const message = await this.ports.messages.findById(input.messageId);
     if (!message) return { outcome: 'none' };
     const isAgentReply = message.direction === 'outbound' && message.sender === 'agent' && message.agentId;
     const isCustomerMessage = message.direction === 'inbound' && message.type !== 'reaction';
     if (!isAgentReply && !isCustomerMessage) return { outcome: 'none' };
-    if (isCustomerMessage) {
-      // A customer's message answers one of ours only if an agent or the AI has replied in this
-      // conversation at all (one read by id instead of the conversation's history).
-      const conversation = await this.ports.conversations.findById(message.conversationId);
-      if (!conversation?.lastAgentResponse) return { outcome: 'none' };
+    if (isCustomerMessage && !input.received && !(await this.#answered(message.conversationId))) {
+      return { outcome: 'none' };
     }
 
     const response = measureResponses(await this.#history(message)).find((r) => r.messageId === message.id);
@@ -72,6 +81,14 @@ export class UpdateResponseStatistics {
       return { outcome: 'customer', minutes: response.minutes };
     }
     return { outcome: 'none' };
+  }
+
+  /**
+   * A customer's message answers one of ours only if an agent or the AI has replied in its
+   * conversation at all (one read by id instead of the conversation's history).
+   */
+  async #answered(conversationId: Id): Promise<boolean> {
+    return Boolean((await this.ports.conversations.findById(conversationId))?.lastAgentResponse);
   }
 
   /**

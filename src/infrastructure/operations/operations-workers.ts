@@ -125,7 +125,13 @@ export class EventReactions {
       if (p.type === 'interactive' || p.type === 'button') {
         this.#enqueue(event, 'survey-answer', () => operations.handleSurveyAnswer.execute({ messageId }));
       }
-      this.#enqueue(event, 'response-time', () => statistics.updateResponseTimes.execute({ messageId }));
+      const received =
+        typeof p.conversationId === 'string' && typeof p.type === 'string'
+          ? { conversationId: p.conversationId, type: p.type }
+          : undefined;
+      this.#enqueue(event, 'response-time', () =>
+        statistics.updateResponseTimes.execute({ messageId, ...(received ? { received } : {}) }),
+      );
     }
     if (event.type === 'message.sent' && messageId && p.sender === 'agent') {
       this.#enqueue(event, 'response-time', () => statistics.updateResponseTimes.execute({ messageId }));

@@ -23,7 +23,12 @@ async function historyFixture() {
       (event.type === 'message.received' || (event.type === 'message.sent' && p.sender === 'agent')) &&
       typeof p.messageId === 'string'
     ) {
-      pending.push(stats.execute({ messageId: p.messageId }));
+      // As EventReactions passes them: a customer's message with what its event says of it.
+      const received =
+        event.type === 'message.received'
+          ? { conversationId: String(p.conversationId), type: String(p.type) }
+          : undefined;
+      pending.push(stats.execute({ messageId: p.messageId, ...(received ? { received } : {}) }));
     }
   });
   const settle = async () => {
@@ -90,6 +95,42 @@ describe('response times as things happen', () => {
     expect((await new UpdateResponseStatistics(f.ports).execute({ messageId: replies[0]!.id })).outcome).toBe(
       'already_counted',
     );
+  });
+
+  it("decides a customer's message in a conversation nobody has answered with one read (its conversation)", async () => {
+    const f = await historyFixture();
+    const conversationId = await f.openedWithAna('Hola');
+    const stored = (await f.ports.messages.listByConversation(conversationId, { limit: 1 })).items[0]!;
+    const reads: string[] = [];
+    const spy = <T extends object>(name: string, repo: T, method: keyof T) => {
+      const original = (repo[method] as (...args: unknown[]) => unknown).bind(repo);
+      (repo as Record<keyof T, unknown>)[method] = (...args: unknown[]) => {
+        reads.push(name);
+        return original(...args);
+      };
+    };
+    spy('conversation', f.ports.conversations, 'findById');
+    spy('message', f.ports.messages, 'findById');
+    const stats = new UpdateResponseStatistics(f.ports);
+
+    const unanswered = await stats.execute({
+      messageId: stored.id,
+      received: { conversationId, type: 'text' },
+    });
+
+    expect(unanswered.outcome).toBe('none');
+    expect(reads).toEqual(['conversation']);
+
+    // Once Ana has answered, the customer's next message is measured as before.
+    f.ports.clock.advanceMinutes(2);
+    await f.anaWrites(conversationId, 'Hola, ¿en qué te ayudo?');
+    f.ports.clock.advanceMinutes(5);
+    await f.customerWrites('Mi pedido no llegó');
+    await f.settle();
+    expect((await f.ports.customers.findById(f.customer.id))?.statistics).toMatchObject({
+      averageResponseTime: 5,
+      responseCount: 1,
+    });
   });
 
   it('measures a reply to a run longer than the first short read from the oldest message of the run', async () => {
