@@ -22,12 +22,21 @@ const SEPARATORS = /[\s\-().]/g;
  * `52XXXXXXXXXX` are the same customer (`+52XXXXXXXXXX`).
  */
 export class PhoneNumber {
+  #region: PhoneRegion | undefined | null; // null: not worked out yet (a rehydrated number)
+
   private constructor(
     /** E.164, e.g. `+525512345678`. */
     readonly value: string,
-    /** ISO region of the number when known (e.g. 'MX'). */
-    readonly region: PhoneRegion | undefined,
-  ) {}
+    region: PhoneRegion | undefined | null,
+  ) {
+    this.#region = region;
+  }
+
+  /** ISO region of the number when known (e.g. 'MX'); for a rehydrated number, worked out on first use. */
+  get region(): PhoneRegion | undefined {
+    if (this.#region === null) this.#region = parsePhoneNumberFromString(this.value)?.country;
+    return this.#region;
+  }
 
   /** Throws ValidationError (field `phoneNumber`, code `VALIDATION.INVALID_PHONE`) when not a valid number. */
   static parse(raw: string, defaultRegion: PhoneRegion, field = 'phoneNumber'): PhoneNumber {
@@ -50,10 +59,13 @@ export class PhoneNumber {
     return new PhoneNumber(parsed.number, parsed.country);
   }
 
-  /** Rehydrates a stored E.164 value without re-validating it against (possibly newer) metadata. */
+  /**
+   * Rehydrates a stored E.164 value without re-validating it against (possibly newer) metadata (its
+   * region is worked out only if asked for: rehydrating a customer costs no parse).
+   */
   static fromE164(value: string, field = 'phoneNumber'): PhoneNumber {
     if (typeof value !== 'string' || !E164.test(value)) throw invalid(field);
-    return new PhoneNumber(value, parsePhoneNumberFromString(value)?.country);
+    return new PhoneNumber(value, null);
   }
 
   static isE164(value: string): boolean {

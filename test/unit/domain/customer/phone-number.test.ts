@@ -57,4 +57,10 @@ describe('PhoneNumber.fromE164', () => {
     expect(() => PhoneNumber.fromE164('525512345678')).toThrow(ValidationError);
     expect(() => PhoneNumber.fromE164('erased:abc')).toThrow(ValidationError);
   });
+
+  it('works out the region of a stored number when asked, like a parsed one', () => {
+    expect(PhoneNumber.fromE164('+525512345678').region).toBe('MX');
+    expect(PhoneNumber.fromE164('+14155552671').region).toBe('US');
+    expect(PhoneNumber.fromE164('+525512345678').region).toBe(PhoneNumber.parse('55 1234 5678', 'MX').region);
+  });
 });
