@@ -135,6 +135,15 @@ export function describeWebhookInboxContract(
       expect(await inbox.add([message('wamid.B')], t0)).toEqual({ added: 1, duplicates: 0 });
     });
 
+    it('complete deletes a batch larger than one write command, and nothing else', async () => {
+      const ids = Array.from({ length: 130 }, (_, i) => `wamid.C${i}`);
+      await inbox.add([...ids.map((id) => message(id)), message('wamid.kept')], t0);
+
+      await inbox.complete(ids.map((id) => `message:${id}`));
+
+      expect((await inbox.due(t0, 200)).map((r) => r.key)).toEqual(['message:wamid.kept']);
+    });
+
     it('reschedule: not due before dueAt; dead (no dueAt) is never due again but is counted', async () => {
       await inbox.add([message('wamid.A'), message('wamid.B')], t0);
 

@@ -489,7 +489,10 @@ export async function updateVersionedMany<T>(
 export const BULK_CHUNK = 50;
 
 /** `bulkWrite` (unordered) in commands of at most BULK_CHUNK statements. */
-export async function bulkWriteChunked(collection: Collection, ops: AnyBulkWriteOperation[]): Promise<void> {
+export async function bulkWriteChunked<T extends Document>(
+  collection: Collection<T>,
+  ops: AnyBulkWriteOperation<T>[],
+): Promise<void> {
   for (let start = 0; start < ops.length; start += BULK_CHUNK) {
     await collection.bulkWrite(ops.slice(start, start + BULK_CHUNK), { ordered: false });
   }

@@ -6,6 +6,7 @@ import { COLLECTIONS } from './indexes.js';
 import {
   assertDate,
   assertString,
+  bulkWriteChunked,
   dropUndefined,
   insertManyReportingDuplicates,
   opt,
@@ -17,8 +18,9 @@ import {
  * The webhook inbox on MongoDB / FerretDB: collection `webhookinbox`, one document per event with
  * `_id` = the event key, so the `_id` index is what refuses a redelivered event (atomic on every
  * server, FerretDB v1 included). Adding a webhook's events is one `insertMany`; a processed batch
- * is one `deleteMany`. Records are not leased one by one: the processor holds the inbox's job lock
- * (JobLock), so a batch costs the same few round trips whatever its size.
+ * is one `bulkWrite` of deletes by `_id` (in chunks). Records are not leased one by one: the
+ * processor holds the inbox's job lock (JobLock), so a batch costs the same few round trips
+ * whatever its size.
  */
 
 const recordSchema = z.object({
@@ -84,7 +86,13 @@ export class MongoWebhookInbox implements WebhookInbox {
 
   async complete(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.records.deleteMany({ _id: { $in: keys.map((k) => assertString('key', k)) } });
+    // One delete statement per key (in commands of BULK_CHUNK), not `{ _id: { $in } }`: FerretDB v1
+    // answers only a lone `_id` from its index, so an `$in` scanned the whole inbox — a cost that
+    // grew with the backlog just when the backlog was the problem (2,000 records: 111 ms vs 52 ms).
+    await bulkWriteChunked(
+      this.records,
+      keys.map((k) => ({ deleteOne: { filter: { _id: assertString('key', k) } } })),
+    );
   }
 
   async reschedule(
