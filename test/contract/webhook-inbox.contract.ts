@@ -144,6 +144,14 @@ export function describeWebhookInboxContract(
       expect((await inbox.due(t0, 200)).map((r) => r.key)).toEqual(['message:wamid.kept']);
     });
 
+    it('complete deletes records from anywhere in the due order, keeping the order of the rest', async () => {
+      await inbox.add(['A', 'B', 'C', 'D', 'E'].map((id) => message(`wamid.${id}`)), t0);
+
+      await inbox.complete(['message:wamid.A', 'message:wamid.D', 'message:wamid.B']);
+
+      expect((await inbox.due(t0, 10)).map((r) => r.key)).toEqual(['message:wamid.C', 'message:wamid.E']);
+    });
+
     it('reschedule: not due before dueAt; dead (no dueAt) is never due again but is counted', async () => {
       await inbox.add([message('wamid.A'), message('wamid.B')], t0);
 

@@ -41,6 +41,7 @@ import {
   minutesBetween,
 } from '../shared/guards.js';
 import type { Id } from '../shared/ids.js';
+import { plainCopy } from '../shared/plain-copy.js';
 import { CONVERSATION_ERRORS, conversationClosedError } from './conversation.errors.js';
 import {
   CHANNELS,
@@ -197,13 +198,9 @@ export type ConversationEventType =
 const copyDate = (d: Date | undefined): Date | undefined => (d === undefined ? undefined : new Date(d));
 const later = (a: Date | undefined, b: Date): Date => (a !== undefined && a.getTime() > b.getTime() ? a : b);
 
-/** Deep copy without the top-level keys whose value is undefined (they are simply absent). */
+/** Deep copy without the keys whose value is undefined (they are simply absent). */
 function compact<T extends object>(value: T): T {
-  const copy = structuredClone(value) as Record<string, unknown>;
-  for (const key of Object.keys(copy)) {
-    if (copy[key] === undefined) delete copy[key];
-  }
-  return copy as T;
+  return plainCopy(value);
 }
 
 function preview(content: string): string {
@@ -314,7 +311,7 @@ export class Conversation extends AggregateRoot {
    * for them.
    */
   static fromPrimitives(input: ConversationPrimitives): Conversation {
-    const p = structuredClone(input) as ConversationPrimitives & Record<string, unknown>;
+    const p = plainCopy(input) as ConversationPrimitives & Record<string, unknown>;
     for (const key of Object.keys(p)) {
       if (p[key] === null) delete p[key];
     }

@@ -9,6 +9,7 @@ import {
   normalizeEmail,
 } from '../shared/guards.js';
 import type { Id } from '../shared/ids.js';
+import { plainCopy } from '../shared/plain-copy.js';
 import { customerBlocked, customerErased } from './customer.errors.js';
 import {
   CUSTOMER_SEGMENTS,
@@ -159,11 +160,11 @@ export class Customer extends AggregateRoot {
     }
     if (p.preferences.preferredAgent !== undefined)
       assertId('preferences.preferredAgent', p.preferences.preferredAgent);
-    return new Customer(structuredClone(p));
+    return new Customer(plainCopy(p));
   }
 
   toPrimitives(): CustomerPrimitives {
-    return structuredClone(this.#p);
+    return plainCopy(this.#p);
   }
 
   get id(): Id {

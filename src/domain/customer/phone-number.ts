@@ -6,6 +6,11 @@ export type PhoneRegion = CountryCode;
 export const INVALID_PHONE = 'VALIDATION.INVALID_PHONE';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** PhoneNumber.parse's memory: `region|raw` → the number, or INVALID (oldest dropped past PARSED_MAX). */
+const INVALID = Symbol('invalid phone number');
+const PARSED_MAX = 10_000;
+const PARSED = new Map<string, { value: string; region: PhoneRegion | undefined } | typeof INVALID>();
 const SEPARATORS = /[\s\-().]/g;
 
 /**
@@ -38,12 +43,31 @@ export class PhoneNumber {
     return this.#region;
   }
 
-  /** Throws ValidationError (field `phoneNumber`, code `VALIDATION.INVALID_PHONE`) when not a valid number. */
+  /**
+   * Throws ValidationError (field `phoneNumber`, code `VALIDATION.INVALID_PHONE`) when not a valid number.
+   * Results are remembered (PARSED_MAX most recent inputs): every inbound message names its sender,
+   * and libphonenumber costs tens of microseconds a call.
+   */
   static parse(raw: string, defaultRegion: PhoneRegion, field = 'phoneNumber'): PhoneNumber {
     if (typeof raw !== 'string' || raw.trim().length === 0 || raw.length > 64) throw invalid(field);
     if (!isSupportedCountry(defaultRegion)) {
       throw new ValidationError('defaultRegion', 'is not a supported region', 'VALIDATION.INVALID_REGION');
     }
+    const key = `${defaultRegion}|${raw}`;
+    let known = PARSED.get(key);
+    if (known === undefined) {
+      known = PhoneNumber.#parse(raw, defaultRegion);
+      if (PARSED.size >= PARSED_MAX) PARSED.delete(PARSED.keys().next().value!); // the oldest
+      PARSED.set(key, known);
+    }
+    if (known === INVALID) throw invalid(field);
+    return new PhoneNumber(known.value, known.region);
+  }
+
+  static #parse(
+    raw: string,
+    defaultRegion: PhoneRegion,
+  ): { value: string; region: PhoneRegion | undefined } | typeof INVALID {
     const compact = raw.trim().replace(SEPARATORS, '');
     const candidate = /^[1-9]\d{10,}$/.test(compact) ? `+${compact}` : compact;
     let parsed = parsePhoneNumberFromString(candidate, defaultRegion);
@@ -55,8 +79,8 @@ export class PhoneNumber {
     ) {
       parsed = parsePhoneNumberFromString(`+52${parsed.nationalNumber.slice(1)}`);
     }
-    if (parsed === undefined || !parsed.isValid()) throw invalid(field);
-    return new PhoneNumber(parsed.number, parsed.country);
+    if (parsed === undefined || !parsed.isValid()) return INVALID;
+    return { value: parsed.number, region: parsed.country };
   }
 
   /**

@@ -18,6 +18,7 @@ import { ValidationError } from '../shared/errors.js';
 import { AggregateRoot } from '../shared/events.js';
 import { assertEnum, assertId, assertMaxLength, assertNonEmpty } from '../shared/guards.js';
 import type { Id } from '../shared/ids.js';
+import { plainCopy } from '../shared/plain-copy.js';
 import {
   ATTACHMENT_TYPES,
   type Attachment,
@@ -160,12 +161,9 @@ export interface Understanding {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
+/** Deep copy without the keys whose value is undefined (they are simply absent). */
 function compact<T extends object>(value: T): T {
-  const copy = structuredClone(value) as Record<string, unknown>;
-  for (const key of Object.keys(copy)) {
-    if (copy[key] === undefined) delete copy[key];
-  }
-  return copy as T;
+  return plainCopy(value);
 }
 
 const copyDate = (d: Date | undefined): Date | undefined => (d === undefined ? undefined : new Date(d));
@@ -503,7 +501,7 @@ export class Message extends AggregateRoot {
 
   /** Rehydrates a stored message; validates ids and every enum (ValidationError naming the field). */
   static fromPrimitives(input: MessagePrimitives): Message {
-    const p = structuredClone(input) as MessagePrimitives & Record<string, unknown>;
+    const p = plainCopy(input) as MessagePrimitives & Record<string, unknown>;
     for (const key of Object.keys(p)) {
       if (p[key] === null) delete p[key];
     }

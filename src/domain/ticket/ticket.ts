@@ -45,6 +45,7 @@ import {
   minutesBetween,
 } from '../shared/guards.js';
 import type { Id } from '../shared/ids.js';
+import { plainCopy } from '../shared/plain-copy.js';
 import {
   addBusinessMinutes,
   type BusinessCalendar,
@@ -224,10 +225,11 @@ const ALWAYS_OPEN: BusinessCalendar = {
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
+/** Deep copy without the keys whose value is undefined, and the top-level ones that are null. */
 function compact<T extends object>(value: T): T {
-  const copy = structuredClone(value) as Record<string, unknown>;
+  const copy = plainCopy(value) as Record<string, unknown>;
   for (const key of Object.keys(copy)) {
-    if (copy[key] === undefined || copy[key] === null) delete copy[key];
+    if (copy[key] === null) delete copy[key];
   }
   return copy as T;
 }

@@ -64,12 +64,21 @@ export class InMemoryWebhookInbox implements WebhookInbox {
   }
 
   async complete(keys: string[]): Promise<void> {
+    const gone = new Set<Entry>();
     for (const key of keys) {
       const entry = this.#records.get(key);
       if (!entry) continue;
       this.#records.delete(key);
-      this.#unqueueEntry(entry);
       this.#unpark(entry);
+      if (entry.record.dueAt !== undefined) gone.add(entry);
+    }
+    // A processed batch is usually the front of the queue: drop that run in one splice (one shift of
+    // the backlog per batch, not one per record), then whatever is left one by one.
+    let front = 0;
+    while (front < this.#queue.length && gone.has(this.#queue[front]!)) front += 1;
+    if (front > 0) this.#queue.splice(0, front);
+    if (front < gone.size) {
+      for (const entry of gone) this.#unqueueEntry(entry); // the front run is no longer found
     }
   }
 

@@ -49,6 +49,15 @@ describe('PhoneNumber.parse', () => {
   it('names another field when asked', () => {
     expect(() => PhoneNumber.parse('x', 'MX', 'alternativePhones.0')).toThrow(/alternativePhones\.0/);
   });
+
+  it('answers a repeated input as the first time (remembered results), each error with its own field', () => {
+    const first = PhoneNumber.parse('55 1234 5678', 'MX');
+    const again = PhoneNumber.parse('55 1234 5678', 'MX');
+    expect([again.value, again.region]).toEqual([first.value, first.region]);
+    expect(PhoneNumber.parse('55 1234 5678', 'US').value).not.toBe(first.value); // per default region
+    expect(() => PhoneNumber.parse('12', 'MX', 'phoneNumber')).toThrow(/phoneNumber/);
+    expect(() => PhoneNumber.parse('12', 'MX', 'alternativePhones.1')).toThrow(/alternativePhones\.1/);
+  });
 });
 
 describe('PhoneNumber.fromE164', () => {
