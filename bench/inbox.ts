@@ -19,8 +19,8 @@ import { toInboxEvents } from '../src/infrastructure/whatsapp/inbox-events.js';
 import { parseWebhook } from '../src/infrastructure/whatsapp/webhook-payload.js';
 import { textPayload } from '../test/support/webhook-payloads.js';
 
-const N = Number(process.argv[2] ?? 2000);
-const CUSTOMERS = Number(process.argv[3] ?? 200);
+const N = Number(process.argv[2] ?? 1000);
+const CUSTOMERS = Number(process.argv[3] ?? 100);
 const BATCH = Number(process.argv[4] ?? 200);
 const ferret = process.env.MONGODB_URI ? undefined : await startFerretDb();
 const base = process.env.MONGODB_URI ?? ferret!.uri;

@@ -67,7 +67,9 @@ export function findFerretDb(): string | undefined {
   const explicit = process.env.FERRETDB_BIN;
   if (explicit && works(explicit, true)) {
     if (!works(explicit)) {
-      console.warn(`[ferretdb] ${explicit} lacks the _id index fix: lookups by _id will scan whole collections`);
+      console.warn(
+        `[ferretdb] ${explicit} lacks the _id index fix: lookups by _id will scan whole collections`,
+      );
     }
     return explicit;
   }

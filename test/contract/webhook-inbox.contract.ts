@@ -145,7 +145,10 @@ export function describeWebhookInboxContract(
     });
 
     it('complete deletes records from anywhere in the due order, keeping the order of the rest', async () => {
-      await inbox.add(['A', 'B', 'C', 'D', 'E'].map((id) => message(`wamid.${id}`)), t0);
+      await inbox.add(
+        ['A', 'B', 'C', 'D', 'E'].map((id) => message(`wamid.${id}`)),
+        t0,
+      );
 
       await inbox.complete(['message:wamid.A', 'message:wamid.D', 'message:wamid.B']);
 

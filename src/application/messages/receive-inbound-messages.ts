@@ -168,9 +168,9 @@ export class ReceiveInboundMessages {
     );
 
     // 3. The known customers' open conversations, in one query.
-    const knownIds = [...customers.values()].map((c) => c.id);
+    const knownIds = new Set([...customers.values()].map((c) => c.id));
     const open = new Map(
-      (knownIds.length > 0 ? await this.ports.conversations.findLatestOpenByCustomers(knownIds) : []).map(
+      (knownIds.size > 0 ? await this.ports.conversations.findLatestOpenByCustomers([...knownIds]) : []).map(
         (c) => [c.customerId, c],
       ),
     );
@@ -178,7 +178,7 @@ export class ReceiveInboundMessages {
     // 4. Dedupe, before anything is created: the messages of senders who would get a new customer or
     // a new conversation are looked up by WhatsApp id (one query; a redelivered message must not
     // open anything). The others go to an open conversation: the messages' unique WhatsApp id refuses
-    // a redelivery at the insert (step 6), without a query.
+    // a redelivery at the insert (step 7), without a query.
     const creating = [...groups.values()].filter((g) => {
       const customer = customers.get(g.phone);
       return !customer || !open.has(customer.id);
@@ -211,7 +211,7 @@ export class ReceiveInboundMessages {
     const live = [...groups.values()].filter((g) => g.customer && !g.error);
     // A customer another delivery created meanwhile (found again after our insert was refused).
     const raced = live
-      .filter((g) => !g.newCustomer && !knownIds.includes(g.customer!.id))
+      .filter((g) => !g.newCustomer && !knownIds.has(g.customer!.id))
       .map((g) => g.customer!.id);
     if (raced.length > 0) {
       for (const c of await this.ports.conversations.findLatestOpenByCustomers(raced))
