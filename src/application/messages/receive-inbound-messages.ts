@@ -62,9 +62,10 @@ interface CustomerGroup {
  * conversations in one more (with the audit entries of everything created in one more) → the
  * reply/reaction targets in one query → every message in one `insertMany` → every conversation
  * with all its messages applied in order in ONE `updateMany` (optimistic; a conversation another
- * writer changed is re-read and re-applied on its own) → every customer's interaction times and counters in ONE `recordInteractions` → the
- * tickets waiting on these customers in one query → the events, in message order → auto-assignment,
- * only when some online agent can take a conversation at all.
+ * writer changed is re-read and re-applied on its own) → every customer's interaction times and
+ * counters in ONE `recordInteractions` → the tickets waiting on these customers in one query → the
+ * events, in message order → auto-assignment, only when some online agent can take a conversation
+ * at all.
  *
  * Each message gets its own outcome: a message that fails (an invalid sender number, a customer
  * whose writes failed) fails alone or with its customer's other messages, never with the batch. A

@@ -85,6 +85,23 @@ async function stateOf(ports: TestPorts, results: InboundOutcome[]) {
   };
 }
 
+/** An attempt that stops between storing its messages and applying them to their conversations. */
+async function stoppedBeforeApplying(
+  ports: TestPorts,
+  receive: ReceiveInboundMessages,
+  batch: InboundMessage[],
+): Promise<InboundOutcome[]> {
+  const updateMany = ports.conversations.updateMany.bind(ports.conversations);
+  ports.conversations.updateMany = async () => {
+    throw new Error('the process stopped here');
+  };
+  try {
+    return await receive.execute(batch);
+  } finally {
+    ports.conversations.updateMany = updateMany;
+  }
+}
+
 describe('ReceiveInboundMessages (a batch)', () => {
   it('leaves the same state, results and event order as receiving the messages one by one', async () => {
     const one = makeTestPorts();
@@ -163,13 +180,8 @@ describe('ReceiveInboundMessages (a batch)', () => {
     const ports = makeTestPorts();
     const receive = new ReceiveInboundMessages(ports);
     await receive.execute([inbound(1)]);
-    const updateMany = ports.conversations.updateMany.bind(ports.conversations);
-    ports.conversations.updateMany = async () => {
-      throw new Error('the process stopped here');
-    };
-    const stopped = await receive.execute([inbound(2), inbound(3)]);
+    const stopped = await stoppedBeforeApplying(ports, receive, [inbound(2), inbound(3)]);
     expect(stopped.some((o) => o.ok)).toBe(false); // the inbox keeps the events and retries them
-    ports.conversations.updateMany = updateMany;
     const received: string[] = [];
     ports.events.subscribe((event) => {
       if (event.type === 'message.received') received.push(String(event.payload.messageId));
@@ -259,12 +271,7 @@ describe('ReceiveInboundMessages (a batch)', () => {
     const ports = makeTestPorts();
     const receive = new ReceiveInboundMessages(ports);
     await receive.execute([inbound(1)]);
-    const updateMany = ports.conversations.updateMany.bind(ports.conversations);
-    ports.conversations.updateMany = async () => {
-      throw new Error('the process stopped here');
-    };
-    await receive.execute([inbound(2)]); // stored, never applied
-    ports.conversations.updateMany = updateMany;
+    await stoppedBeforeApplying(ports, receive, [inbound(2)]); // stored, never applied
 
     // After the restart the inbox retries it together with a newer message of the same customer.
     const retried = await receive.execute([inbound(2), inbound(3)]);
