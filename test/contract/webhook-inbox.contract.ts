@@ -123,6 +123,17 @@ export function describeWebhookInboxContract(
       expect(claimed.map((r) => r.key)).toEqual(['message:wamid.early1', 'message:wamid.early2']);
     });
 
+    it('gives a batch larger than a page (up to MAX_INBOX_BATCH) in one call', async () => {
+      await inbox.add(
+        Array.from({ length: 260 }, (_, i) => message(`wamid.M${i}`)),
+        t0,
+      );
+
+      expect(await inbox.due(t0, 250)).toHaveLength(250);
+      expect(await inbox.due(t0, 5_000)).toHaveLength(260);
+      expect(await inbox.due(t0, 0)).toHaveLength(1);
+    });
+
     it('complete deletes processed records', async () => {
       await inbox.add([message('wamid.A'), message('wamid.B')], t0);
 

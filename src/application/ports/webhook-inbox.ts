@@ -43,6 +43,19 @@ export interface InboxRecord {
   lastError?: string;
 }
 
+/**
+ * Most records `due()` returns in one call: a batch is processed as a whole (ReceiveInboundMessages
+ * amortises its reads and writes over it), so a larger one costs fewer commands per message, up to
+ * the point where its writes hold the database long enough to delay webhooks' acknowledgements.
+ */
+export const MAX_INBOX_BATCH = 1_000;
+
+/** `limit` as `due()` honours it: a whole number from 1 to MAX_INBOX_BATCH. */
+export function clampInboxBatch(limit: number): number {
+  if (!Number.isFinite(limit) || limit < 1) return 1;
+  return Math.min(Math.trunc(limit), MAX_INBOX_BATCH);
+}
+
 export interface WebhookInbox {
   /**
    * Stores `events` received at `receivedAt`; an event whose key is already in the inbox is skipped.
@@ -50,8 +63,9 @@ export interface WebhookInbox {
    */
   add(events: InboxEvent[], receivedAt: Date): Promise<{ added: number; duplicates: number }>;
   /**
-   * Up to `limit` records due at `now`, oldest first (dueAt, receivedAt, position). Nothing is
-   * leased here: the processor holds the inbox's job lock (one processor at a time across nodes).
+   * Up to `limit` (clampInboxBatch) records due at `now`, oldest first (dueAt, receivedAt,
+   * position). Nothing is leased here: the processor holds the inbox's job lock (one processor at a
+   * time across nodes).
    */
   due(now: Date, limit: number): Promise<InboxRecord[]>;
   /** Deletes processed records. */

@@ -1,4 +1,9 @@
-import type { InboxEvent, InboxRecord, WebhookInbox } from '../../application/ports/webhook-inbox.js';
+import {
+  clampInboxBatch,
+  type InboxEvent,
+  type InboxRecord,
+  type WebhookInbox,
+} from '../../application/ports/webhook-inbox.js';
 import { copy, ms } from './memory-support.js';
 
 /** A stored record with its sort key precomputed (see `#queue`). */
@@ -54,7 +59,7 @@ export class InMemoryWebhookInbox implements WebhookInbox {
 
   async due(now: Date, limit: number): Promise<InboxRecord[]> {
     const at = ms(now);
-    const max = Math.trunc(Math.max(1, limit)) || 0; // as `slice(0, Math.max(1, limit))` counted
+    const max = clampInboxBatch(limit);
     const due: InboxRecord[] = [];
     for (const entry of this.#queue) {
       if (due.length >= max || entry.due > at) break;

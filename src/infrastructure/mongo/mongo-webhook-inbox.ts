@@ -1,7 +1,11 @@
 import type { Collection, Db, Document } from 'mongodb';
 import { z } from 'zod';
-import { clampLimit } from '../../application/ports/pagination.js';
-import type { InboxEvent, InboxRecord, WebhookInbox } from '../../application/ports/webhook-inbox.js';
+import {
+  clampInboxBatch,
+  type InboxEvent,
+  type InboxRecord,
+  type WebhookInbox,
+} from '../../application/ports/webhook-inbox.js';
 import { COLLECTIONS } from './indexes.js';
 import {
   assertDate,
@@ -79,7 +83,7 @@ export class MongoWebhookInbox implements WebhookInbox {
     const docs = await this.records
       .find({ dueAt: { $lte: assertDate('now', now) } })
       .sort({ dueAt: 1, receivedAt: 1, position: 1 })
-      .limit(clampLimit(limit))
+      .limit(clampInboxBatch(limit))
       .toArray();
     return docs.map(fromDocument);
   }

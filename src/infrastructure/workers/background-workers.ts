@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EventBus } from '../../application/ports/gateways.js';
+import { clampInboxBatch } from '../../application/ports/webhook-inbox.js';
 import type { UseCases } from '../../application/use-cases.js';
 import type { App } from '../container.js';
 import type { Metrics } from '../metrics.js';
@@ -20,7 +21,7 @@ export interface WorkerOptions {
   inboxIntervalMs?: number;
   /** How long the inbox worker lets a burst of webhooks gather before a round (default 10 ms). */
   inboxNudgeDelayMs?: number;
-  /** Inbox records per batch. */
+  /** Inbox records per batch (default 500, at most MAX_INBOX_BATCH). */
   inboxBatch?: number;
   /** Customers processed side by side in a batch (default: DEFAULT_INBOX_CONCURRENCY). */
   inboxConcurrency?: number;
@@ -68,7 +69,10 @@ export function registerBackgroundWorkers(app: App, options: WorkerOptions = {})
   const events = container.resolve<EventBus>(TOKENS.EventBus);
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
 
-  const inboxBatch = options.inboxBatch ?? 200;
+  // 500: measured on FerretDB, 1,000 webhooks from 100 customers end to end at 259–401 msg/s against
+  // 189–248 with 200 (fewer conversation/customer updates and scans per message); 1,000 added little
+  // and doubled the acknowledgements' p99 (its writes hold the database longer).
+  const inboxBatch = clampInboxBatch(options.inboxBatch ?? 500);
   const inbox = new PollingWorker({
     name: 'webhook-inbox',
     intervalMs: options.inboxIntervalMs ?? 1_000,

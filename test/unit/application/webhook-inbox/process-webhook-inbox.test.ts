@@ -2,7 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DeliverOutboundMessages } from '../../../../src/application/messages/deliver-outbound-messages.js';
 import type { InboundMessage } from '../../../../src/application/messages/receive-inbound-message.js';
 import { SendMessage } from '../../../../src/application/messages/send-message.js';
-import type { InboxEvent } from '../../../../src/application/ports/webhook-inbox.js';
+import {
+  clampInboxBatch,
+  type InboxEvent,
+  MAX_INBOX_BATCH,
+} from '../../../../src/application/ports/webhook-inbox.js';
 import { AcceptWebhookEvents } from '../../../../src/application/webhook-inbox/accept-webhook-events.js';
 import {
   MAX_INBOX_ATTEMPTS,
@@ -220,5 +224,15 @@ describe('ProcessWebhookInbox', () => {
       expect(await process.execute({ worker: 'w1' })).toMatchObject({ claimed: 1, processed: 1 });
       expect(await ports.messages.findByWhatsappId('wamid.flaky2')).not.toBeNull();
     });
+  });
+});
+
+describe('clampInboxBatch', () => {
+  it('keeps a batch size between 1 and MAX_INBOX_BATCH, whole', () => {
+    expect(clampInboxBatch(500)).toBe(500);
+    expect(clampInboxBatch(MAX_INBOX_BATCH + 1)).toBe(MAX_INBOX_BATCH);
+    expect(clampInboxBatch(0)).toBe(1);
+    expect(clampInboxBatch(Number.NaN)).toBe(1);
+    expect(clampInboxBatch(7.9)).toBe(7);
   });
 });
