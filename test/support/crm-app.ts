@@ -18,6 +18,7 @@ import { type App, type BuildAppOptions, buildApp } from '../../src/infrastructu
 import { TOKENS } from '../../src/infrastructure/tokens.js';
 import type { BackgroundWorkers } from '../../src/infrastructure/workers/background-workers.js';
 import { createServer, type Server } from '../../src/interfaces/http/server.js';
+import { webhookEnvelope } from './webhook-payloads.js';
 
 export const APP_SECRET = 'test-app-secret-0123456789';
 export const VERIFY_TOKEN = 'test-verify-token';
@@ -171,27 +172,7 @@ export function statusPayload(
     recipient_id: opts.recipient ?? '15551234567',
   };
   if (opts.errors) s.errors = opts.errors;
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: {
-                display_phone_number: '15550783881',
-                phone_number_id: opts.phoneNumberId ?? '106540352242922',
-              },
-              statuses: [s],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return webhookEnvelope({ statuses: [s] }, opts.phoneNumberId);
 }
 
 export { textPayload } from './webhook-payloads.js';

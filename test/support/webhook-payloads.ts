@@ -5,13 +5,8 @@
 
 type Json = Record<string, unknown>;
 
-/** A text webhook from `from` with id `wamid`. */
-export function textPayload(
-  wamid: string,
-  from: string,
-  body = 'Hola',
-  opts: { phoneNumberId?: string; name?: string } = {},
-): Json {
+/** Meta's envelope around one change's `value` (messages or statuses) for one business number. */
+export function webhookEnvelope(value: Json, phoneNumberId = '106540352242922'): Json {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -22,24 +17,30 @@ export function textPayload(
             field: 'messages',
             value: {
               messaging_product: 'whatsapp',
-              metadata: {
-                display_phone_number: '15550783881',
-                phone_number_id: opts.phoneNumberId ?? '106540352242922',
-              },
-              contacts: [{ profile: { name: opts.name ?? 'Cliente' }, wa_id: from }],
-              messages: [
-                {
-                  from,
-                  id: wamid,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body },
-                },
-              ],
+              metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
+              ...value,
             },
           },
         ],
       },
     ],
   };
+}
+
+/** A text webhook from `from` with id `wamid`. */
+export function textPayload(
+  wamid: string,
+  from: string,
+  body = 'Hola',
+  opts: { phoneNumberId?: string; name?: string } = {},
+): Json {
+  return webhookEnvelope(
+    {
+      contacts: [{ profile: { name: opts.name ?? 'Cliente' }, wa_id: from }],
+      messages: [
+        { from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body } },
+      ],
+    },
+    opts.phoneNumberId,
+  );
 }
