@@ -141,24 +141,18 @@ export class ReceiveInboundMessages {
     const settings = await loadSettings(this.ports);
     const now = this.ports.clock.now();
 
-    // 2. Customers: by E.164 phone, one query; an unparsable number fails its message alone.
+    // 2. Customers: by E.164 phone, one query; an unparsable number fails its message alone
+    // (PhoneNumber.parse remembers the senders it has parsed).
     const groups = new Map<string, CustomerGroup>();
-    const parsed = new Map<string, { phone: string } | { error: unknown }>(); // each sender parsed once
+    const region = settings.get('default_phone_region');
     for (const item of fresh) {
-      let result = parsed.get(item.input.from);
-      if (!result) {
-        try {
-          result = { phone: PhoneNumber.parse(item.input.from, settings.get('default_phone_region')).value };
-        } catch (error) {
-          result = { error };
-        }
-        parsed.set(item.input.from, result);
-      }
-      if ('error' in result) {
-        outcomes[item.index] = { ok: false, error: result.error };
+      let phone: string;
+      try {
+        phone = PhoneNumber.parse(item.input.from, region).value;
+      } catch (error) {
+        outcomes[item.index] = { ok: false, error };
         continue;
       }
-      const { phone } = result;
       const group = groups.get(phone);
       if (group) group.items.push(item);
       else groups.set(phone, { phone, items: [item], newCustomer: false, newConversation: false });

@@ -198,11 +198,6 @@ export type ConversationEventType =
 const copyDate = (d: Date | undefined): Date | undefined => (d === undefined ? undefined : new Date(d));
 const later = (a: Date | undefined, b: Date): Date => (a !== undefined && a.getTime() > b.getTime() ? a : b);
 
-/** Deep copy without the keys whose value is undefined (they are simply absent). */
-function compact<T extends object>(value: T): T {
-  return plainCopy(value);
-}
-
 function preview(content: string): string {
   return content.length > LAST_MESSAGE_PREVIEW_LENGTH
     ? `${content.slice(0, LAST_MESSAGE_PREVIEW_LENGTH - 1)}…`
@@ -288,7 +283,7 @@ export class Conversation extends AggregateRoot {
       updatedAt: now,
       version: 0,
     };
-    const conversation = new Conversation(compact(p));
+    const conversation = new Conversation(plainCopy(p));
     conversation.emit('conversation.created', now, {
       status: p.status,
       priority: p.priority,
@@ -345,7 +340,7 @@ export class Conversation extends AggregateRoot {
 
   /** A deep copy of the persisted shape (absent optional fields are omitted, not undefined). */
   toPrimitives(): ConversationPrimitives {
-    return compact(this.#p);
+    return plainCopy(this.#p);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -161,11 +161,6 @@ export interface Understanding {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** Deep copy without the keys whose value is undefined (they are simply absent). */
-function compact<T extends object>(value: T): T {
-  return plainCopy(value);
-}
-
 const copyDate = (d: Date | undefined): Date | undefined => (d === undefined ? undefined : new Date(d));
 const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
 
@@ -392,7 +387,7 @@ export class Message extends AggregateRoot {
       deliveredAt: now,
       createdAt: now,
     };
-    const message = new Message(compact(p));
+    const message = new Message(plainCopy(p));
     message.emit('message.received', now, ctx.assignedAgent, { type, sender: 'customer' });
     return message;
   }
@@ -494,7 +489,7 @@ export class Message extends AggregateRoot {
       timestamp: now,
       createdAt: now,
     };
-    const message = new Message(compact(p));
+    const message = new Message(plainCopy(p));
     message.emit('message.sent', now, ctx.assignedAgent, { type, sender, agentId, status: 'pending' });
     return message;
   }
@@ -540,7 +535,7 @@ export class Message extends AggregateRoot {
   }
 
   toPrimitives(): MessagePrimitives {
-    return compact(this.#p);
+    return plainCopy(this.#p);
   }
 
   // -------------------------------------------------------------------------------------------
