@@ -5,7 +5,7 @@
  *   floor-b   floor A plus one `insertOne` of the body into the same database (MONGODB_URI);
  *   crm       the real service (buildApp + createServer + workers), in memory or on MONGODB_URI.
  * Talks to the parent over IPC: `{ ready, port }` once listening; answers `{ cmd: 'stats', wamid }`
- * with `{ rss, heapUsed, received, stored }` (received: `message.received` events, i.e. messages
+ * with `{ rss, heapUsed, cpuMicros, received, stored }` (cpuMicros: user + system CPU so far; received: `message.received` events, i.e. messages
  * stored; stored: whether `wamid` is readable through the use cases).
  */
 import 'reflect-metadata';
@@ -100,7 +100,15 @@ process.on('message', (msg: { cmd: string; wamid?: string }) => {
     void (async () => {
       const stored = msg.wamid ? await findStored(msg.wamid) : false;
       const mem = process.memoryUsage();
-      process.send?.({ type: 'stats', rss: mem.rss, heapUsed: mem.heapUsed, received, stored });
+      const cpu = process.cpuUsage();
+      process.send?.({
+        type: 'stats',
+        rss: mem.rss,
+        heapUsed: mem.heapUsed,
+        cpuMicros: cpu.user + cpu.system,
+        received,
+        stored,
+      });
     })();
   } else if (msg.cmd === 'stop') {
     void close().finally(() => process.exit(0));

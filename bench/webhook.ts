@@ -11,7 +11,8 @@
  * For each: acknowledged messages/s (closed loop, `--concurrency` in flight); end-to-end messages/s
  * (from the first send until the last message is stored and readable through the use cases); ack
  * latency p50/p99 at `--rate` messages/s offered (open loop: latency counted from the scheduled send
- * time, so a stalled server cannot hide its queue); the server's RSS over the run. Then the ratios to
+ * time, so a stalled server cannot hide its queue); the server's CPU time per webhook over the throughput
+ * run (a steadier figure than rates on shared cores); the server's RSS over the run. Then the ratios to
  * the floors and the targets.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -135,6 +136,8 @@ function makeWebhooks(runId: string, count: number, customers: number): Webhook[
 interface Stats {
   rss: number;
   heapUsed: number;
+  /** The server's user + system CPU time so far (µs). */
+  cpuMicros: number;
   received: number;
   stored: boolean;
 }
@@ -294,6 +297,11 @@ interface Result {
   achievedRate: number;
   ackPerSec: number;
   e2ePerSec?: number;
+  /**
+   * The server's CPU time per webhook over the throughput run (until every message is processed,
+   * for the CRM): what the server spends, whatever the load generator on the same cores gets.
+   */
+  cpuMicrosPerMessage: number;
   errors: number;
   p50: number;
   p99: number;
@@ -352,7 +360,8 @@ async function runTarget(target: Target, env: Record<string, string>): Promise<R
     })();
 
     process.stdout.write(` throughput (${count}, ${CONCURRENCY} in flight)...`);
-    const base = (await server.stats()).received;
+    const before = await server.stats();
+    const base = before.received;
     const t0 = performance.now();
     const ack = await closedLoop(server.port, main, CONCURRENCY);
     let e2eMs: number | undefined;
@@ -360,7 +369,8 @@ async function runTarget(target: Target, env: Record<string, string>): Promise<R
       if (await waitProcessed(server, base + count, main.at(-1)!.wamid)) e2eMs = performance.now() - t0;
       else process.stdout.write(' (processing did not finish in time)');
     }
-    const afterThroughput = (await server.stats()).rss;
+    const afterStats = await server.stats();
+    const afterThroughput = afterStats.rss;
 
     process.stdout.write(` latency (${rate}/s for ${LATENCY_SECONDS} s)...`);
     const lat = await openLoop(server.port, latencyRun, rate);
@@ -383,6 +393,7 @@ async function runTarget(target: Target, env: Record<string, string>): Promise<R
       rate,
       achievedRate: lat.latencies.length / (lat.ms / 1000),
       ackPerSec: count / (ack.ms / 1000),
+      cpuMicrosPerMessage: (afterStats.cpuMicros - before.cpuMicros) / count,
       errors: ack.errors,
       p50: percentile(sorted, 50),
       p99: percentile(sorted, 99),
@@ -469,12 +480,12 @@ function report(results: Result[]): void {
   const fmt = (n: number | undefined, digits = 0) =>
     n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits);
   console.log(
-    '\n| target | webhooks | acked msg/s | end-to-end msg/s | latency run: offered → done msg/s | ack p50 ms | ack p99 ms | RSS MB start → after throughput → end (max) | RSS slope MB/min | errors |',
+    '\n| target | webhooks | acked msg/s | end-to-end msg/s | server CPU µs/msg | latency run: offered → done msg/s | ack p50 ms | ack p99 ms | RSS MB start → after throughput → end (max) | RSS slope MB/min | errors |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|');
   for (const r of results) {
     console.log(
-      `| ${r.target} | ${r.messages} | ${fmt(r.ackPerSec)} | ${fmt(r.e2ePerSec)} | ${r.rate} → ${fmt(r.achievedRate)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ` +
+      `| ${r.target} | ${r.messages} | ${fmt(r.ackPerSec)} | ${fmt(r.e2ePerSec)} | ${fmt(r.cpuMicrosPerMessage)} | ${r.rate} → ${fmt(r.achievedRate)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ` +
         `${fmt(r.rss.start / MB)} → ${fmt(r.rss.afterThroughput / MB)} → ${fmt(r.rss.end / MB)} (${fmt(r.rss.max / MB)}) | ` +
         `${fmt(r.rss.slopeMbPerMin, 1)} | ${r.errors + r.latencyErrors}${r.backlogAfterLatency ? `, backlog ${r.backlogAfterLatency}` : ''} |`,
     );
