@@ -122,35 +122,39 @@ export async function createServer(app: App, options: ServerOptions = {}): Promi
     container.resolve<Authenticate>(TOKENS.Authenticate),
     logger.child({ component: 'live-connections' }),
   );
-  await fastify.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
   const createContext = createContextFactory({
     container,
     logger,
     onAuthenticatedSocket: (socket, agent, token) => live.add(socket, agent, token),
   });
-  await fastify.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    useWSS: true,
-    trpcOptions: {
-      router: appRouter,
-      createContext,
-      keepAlive: { enabled: true, pingMs: options.wsPingMs ?? 30_000, pongWaitMs: 5_000 },
-      onError({ error, path, type, ctx }) {
-        const log = ctx?.log ?? logger;
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          log.error({ err: error.cause ?? error, path, type }, 'tRPC procedure failed');
-        } else {
-          log.debug({ code: error.code, path, type, msg: error.message }, 'tRPC procedure refused');
-        }
-      },
-      responseMeta({ errors }) {
-        for (const error of errors) {
-          const retryAfter = retryAfterOf(error);
-          if (retryAfter !== undefined) return { headers: { 'retry-after': String(retryAfter) } };
-        }
-        return {};
-      },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  // Their own plugin context: @fastify/websocket's onRequest/onResponse hooks then run for tRPC's
+  // routes only, not for every webhook and static file.
+  await fastify.register(async (scope) => {
+    await scope.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
+    await scope.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      useWSS: true,
+      trpcOptions: {
+        router: appRouter,
+        createContext,
+        keepAlive: { enabled: true, pingMs: options.wsPingMs ?? 30_000, pongWaitMs: 5_000 },
+        onError({ error, path, type, ctx }) {
+          const log = ctx?.log ?? logger;
+          if (error.code === 'INTERNAL_SERVER_ERROR') {
+            log.error({ err: error.cause ?? error, path, type }, 'tRPC procedure failed');
+          } else {
+            log.debug({ code: error.code, path, type, msg: error.message }, 'tRPC procedure refused');
+          }
+        },
+        responseMeta({ errors }) {
+          for (const error of errors) {
+            const retryAfter = retryAfterOf(error);
+            if (retryAfter !== undefined) return { headers: { 'retry-after': String(retryAfter) } };
+          }
+          return {};
+        },
+      } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    });
   });
 
   // ── the agent inbox web app at `/` (dist/web; SPA fallback; API paths untouched) ──────────
