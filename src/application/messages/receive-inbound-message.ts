@@ -179,6 +179,7 @@ export class ReceiveInboundMessage {
       assignedAgent: saved.assignedAgent,
       conversationId: saved.id,
       customerId: customer.id,
+      conversationAnswered: saved.lastAgentResponse !== undefined,
     });
     if (newCustomer) {
       await recordActivity(
@@ -383,6 +384,7 @@ export async function completeStoredMessages(
           assignedAgent: conversation.assignedAgent,
           conversationId,
           customerId: customer.id,
+          conversationAnswered: conversation.lastAgentResponse !== undefined,
         });
       }
     }

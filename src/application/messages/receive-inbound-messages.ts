@@ -581,6 +581,7 @@ export class ReceiveInboundMessages {
           assignedAgent: conversation.assignedAgent,
           conversationId: conversation.id,
           customerId: group.customer!.id,
+          conversationAnswered: conversation.lastAgentResponse !== undefined,
         });
       }
       await between();

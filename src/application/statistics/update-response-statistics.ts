@@ -31,15 +31,18 @@ export class UpdateResponseStatistics {
 
   /**
    * `received`: what the `message.received` event already says of a customer's message (its
-   * conversation and type), so that a message in a conversation nobody has answered yet — the common
-   * case under a burst of new chats — costs one read (the conversation) instead of two.
+   * conversation, its type and, when the publisher knew it, whether the conversation had been
+   * answered when the message was stored), so that a message in a conversation nobody has answered
+   * yet — the common case under a burst of new chats — costs no read at all (one, of the
+   * conversation, when `answered` is not given) instead of two.
    */
   async execute(input: {
     messageId: Id;
-    received?: { conversationId: Id; type: string };
+    received?: { conversationId: Id; type: string; answered?: boolean };
   }): Promise<{ outcome: ResponseStatisticsOutcome; minutes?: number }> {
     if (input.received) {
-      if (input.received.type === 'reaction' || !(await this.#answered(input.received.conversationId)))
+      const { type, answered, conversationId } = input.received;
+      if (type === 'reaction' || !(answered ?? (await this.#answered(conversationId))))
         return { outcome: 'none' };
     }
     const message = await this.ports.messages.findById(input.messageId);

@@ -127,7 +127,11 @@ export class EventReactions {
       }
       const received =
         typeof p.conversationId === 'string' && typeof p.type === 'string'
-          ? { conversationId: p.conversationId, type: p.type }
+          ? {
+              conversationId: p.conversationId,
+              type: p.type,
+              ...(typeof p.conversationAnswered === 'boolean' ? { answered: p.conversationAnswered } : {}),
+            }
           : undefined;
       this.#enqueue(event, 'response-time', () =>
         statistics.updateResponseTimes.execute({ messageId, ...(received ? { received } : {}) }),

@@ -80,7 +80,11 @@ async function stateOf(ports: TestPorts, results: InboundOutcome[]) {
     events: customers.map((id) =>
       ports.published
         .filter((e) => (e.payload as { customerId?: string }).customerId === id)
-        .map((e) => `${e.type}:${(e.payload as { content?: string }).content ?? ''}`),
+        .map((e) => {
+          const p = e.payload as { content?: string; conversationAnswered?: boolean };
+          const answered = p.conversationAnswered === undefined ? '' : `:answered=${p.conversationAnswered}`;
+          return `${e.type}:${p.content ?? ''}${answered}`;
+        }),
     ),
   };
 }
@@ -113,6 +117,25 @@ describe('ReceiveInboundMessages (a batch)', () => {
     const batched = await new ReceiveInboundMessages(many).execute(mixedBatch());
 
     expect(await stateOf(many, batched)).toEqual(await stateOf(one, sequential));
+  });
+
+  it("says in each message.received whether an agent had answered the conversation (the response-time reaction's shortcut)", async () => {
+    const ports = makeTestPorts();
+    const receive = new ReceiveInboundMessages(ports);
+    const answeredOf = () =>
+      ports.published
+        .filter((e) => e.type === 'message.received')
+        .map((e) => (e.payload as { conversationAnswered?: boolean }).conversationAnswered);
+
+    const [first] = await receive.execute([inbound(1)]);
+    if (!first?.ok) throw new Error('not received');
+    expect(answeredOf()).toEqual([false]);
+
+    // An agent replies (what SendMessage leaves on the conversation), then the customer writes twice.
+    const conversation = (await ports.conversations.findById(first.result.conversation.id))!;
+    await ports.conversations.update({ ...conversation, lastAgentResponse: new Date() });
+    await receive.execute([inbound(2), inbound(3)]);
+    expect(answeredOf()).toEqual([false, true, true]);
   });
 
   it("runs `between` (the worker's yield to the event loop) after each customer's CPU-bound steps", async () => {

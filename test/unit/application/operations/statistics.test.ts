@@ -26,7 +26,11 @@ async function historyFixture() {
       // As EventReactions passes them: a customer's message with what its event says of it.
       const received =
         event.type === 'message.received'
-          ? { conversationId: String(p.conversationId), type: String(p.type) }
+          ? {
+              conversationId: String(p.conversationId),
+              type: String(p.type),
+              ...(typeof p.conversationAnswered === 'boolean' ? { answered: p.conversationAnswered } : {}),
+            }
           : undefined;
       pending.push(stats.execute({ messageId: p.messageId, ...(received ? { received } : {}) }));
     }
@@ -97,10 +101,16 @@ describe('response times as things happen', () => {
     );
   });
 
-  it("decides a customer's message in a conversation nobody has answered with one read (its conversation)", async () => {
+  it("decides a customer's message in a conversation nobody has answered from its event, else with one read (its conversation)", async () => {
     const f = await historyFixture();
+    const received: Record<string, unknown>[] = [];
+    f.ports.events.subscribe((event) => {
+      if (event.type === 'message.received') received.push(event.payload);
+    });
     const conversationId = await f.openedWithAna('Hola');
     const stored = (await f.ports.messages.listByConversation(conversationId, { limit: 1 })).items[0]!;
+    // The publisher says whether anyone had answered when the message was stored.
+    expect(received.at(-1)).toMatchObject({ messageId: stored.id, conversationAnswered: false });
     const reads: string[] = [];
     const spy = <T extends object>(name: string, repo: T, method: keyof T) => {
       const original = (repo[method] as (...args: unknown[]) => unknown).bind(repo);
@@ -113,20 +123,28 @@ describe('response times as things happen', () => {
     spy('message', f.ports.messages, 'findById');
     const stats = new UpdateResponseStatistics(f.ports);
 
+    const fromEvent = await stats.execute({
+      messageId: stored.id,
+      received: { conversationId, type: 'text', answered: false },
+    });
+    expect(fromEvent.outcome).toBe('none');
+    expect(reads).toEqual([]);
+
+    // An event that does not say (another publisher): the conversation is read.
     const unanswered = await stats.execute({
       messageId: stored.id,
       received: { conversationId, type: 'text' },
     });
-
     expect(unanswered.outcome).toBe('none');
     expect(reads).toEqual(['conversation']);
 
-    // Once Ana has answered, the customer's next message is measured as before.
+    // Once Ana has answered, the customer's next message says so and is measured as before.
     f.ports.clock.advanceMinutes(2);
     await f.anaWrites(conversationId, 'Hola, ¿en qué te ayudo?');
     f.ports.clock.advanceMinutes(5);
     await f.customerWrites('Mi pedido no llegó');
     await f.settle();
+    expect(received.at(-1)).toMatchObject({ conversationAnswered: true });
     expect((await f.ports.customers.findById(f.customer.id))?.statistics).toMatchObject({
       averageResponseTime: 5,
       responseCount: 1,
