@@ -99,6 +99,33 @@ export function describeWebhookInboxContract(
       expect(keys).toEqual(['message:wamid.A', 'status:wamid.OUT:delivered', 'message:wamid.C']);
     });
 
+    it('answers webhooks added at the same time each with its own counts, storing every event once', async () => {
+      await inbox.add([message('wamid.OLD')], t0);
+      // 40 webhooks at once (as concurrent requests add them), some redelivered while the first copy
+      // is still being written, one carrying an event already stored, one twice the same event.
+      const webhooks = Array.from({ length: 40 }, (_, i) =>
+        i === 7
+          ? [message('wamid.OLD'), message('wamid.N7')]
+          : i === 9
+            ? [message('wamid.N9'), message('wamid.N9')]
+            : [message(`wamid.N${i % 30}`), status(`wamid.S${i % 30}`)],
+      );
+      const answers = await Promise.all(webhooks.map((events) => inbox.add(events, t0)));
+
+      expect(answers[7]).toEqual({ added: 1, duplicates: 1 });
+      expect(answers[9]!.added + answers[9]!.duplicates).toBe(2);
+      expect(answers[9]!.duplicates).toBeGreaterThanOrEqual(1);
+      // Every event is stored exactly once, and the counts add up to what was sent.
+      const keys = (await inbox.due(t0, 1_000)).map((r) => r.key);
+      expect(new Set(keys).size).toBe(keys.length);
+      const sent = new Set(webhooks.flat().map((e) => e.key));
+      expect(keys.length).toBe(sent.size);
+      const added = answers.reduce((n, a) => n + a.added, 0);
+      const duplicates = answers.reduce((n, a) => n + a.duplicates, 0);
+      expect(added).toBe(sent.size - 1); // wamid.OLD was already there
+      expect(added + duplicates).toBe(webhooks.flat().length);
+    });
+
     it('keeps each status of one message as its own event', async () => {
       const added = await inbox.add(
         [status('wamid.X', 'sent'), status('wamid.X', 'delivered'), status('wamid.X', 'read')],

@@ -123,7 +123,7 @@ export class InvalidDocumentError extends Error {
   }
 }
 
-function describeIssues(error: z.ZodError): string[] {
+export function describeIssues(error: z.ZodError): string[] {
   return error.issues.slice(0, 10).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
 }
 

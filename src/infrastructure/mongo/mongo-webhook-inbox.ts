@@ -1,17 +1,19 @@
-import type { Collection, Db, Document } from 'mongodb';
+import { BSON, type Collection, type Db, type Document } from 'mongodb';
 import { z } from 'zod';
 import {
   clampInboxBatch,
   type InboxEvent,
   type InboxRecord,
+  MAX_INBOX_BATCH,
   type WebhookInbox,
 } from '../../application/ports/webhook-inbox.js';
 import { COLLECTIONS } from './indexes.js';
 import {
   assertDate,
   assertString,
-  bulkWriteChunked,
+  describeIssues,
   dropUndefined,
+  InvalidDocumentError,
   insertManyReportingDuplicates,
   opt,
   readDocument,
@@ -21,15 +23,23 @@ import {
 /**
  * The webhook inbox on MongoDB / FerretDB: collection `webhookinbox`, one document per event with
  * `_id` = the event key, so the `_id` index is what refuses a redelivered event (atomic on every
- * server, FerretDB v1 included). Adding a webhook's events is one `insertMany`; a processed batch
- * is one `bulkWrite` of deletes by `_id` (in chunks). Records are not leased one by one: the
+ * server, FerretDB v1 included). The events of the webhooks arriving together are stored by one
+ * `insertMany` (group commit, see #write); a processed batch is one `deleteMany` by `_id`. Records are not leased one by one: the
  * processor holds the inbox's job lock (JobLock), so a batch costs the same few round trips
  * whatever its size.
  */
 
+const eventSchema = z.looseObject({
+  kind: z.enum(['message', 'status']),
+  key: z.string(),
+  orderKey: z.string(),
+});
+
 const recordSchema = z.object({
   _id: z.string(),
-  event: z.looseObject({ kind: z.enum(['message', 'status']), key: z.string(), orderKey: z.string() }),
+  // Relaxed Extended JSON text (what `add` writes), or the event as a sub-document (records written
+  // before the inbox stored its events as text).
+  event: z.union([z.string(), eventSchema]),
   receivedAt: zDate,
   position: z.number(),
   attempts: z.number(),
@@ -40,7 +50,13 @@ const recordSchema = z.object({
 
 interface InboxDocument {
   _id: string;
-  event: InboxEvent;
+  /**
+   * The event as relaxed Extended JSON text (dates kept as `{"$date": …}`): the inbox is a queue of
+   * opaque payloads (nothing is ever queried inside an event), and as one string field a record is
+   * cheap to decode for a server that decodes every document it scans (FerretDB v1: reading 500 due
+   * records of 2,000 took 170 ms instead of 380–460 ms with the event as a sub-document).
+   */
+  event: string;
   receivedAt: Date;
   position: number;
   attempts: number;
@@ -51,11 +67,37 @@ interface InboxDocument {
 
 function fromDocument(doc: Document): InboxRecord {
   const { _id, event, ...rest } = readDocument(COLLECTIONS.webhookInbox, recordSchema, doc);
-  return { key: _id, event: event as unknown as InboxEvent, ...rest };
+  const decoded = typeof event === 'string' ? decodeEvent(event, _id) : event;
+  return { key: _id, event: decoded as unknown as InboxEvent, ...rest };
+}
+
+/** An event written as Extended JSON text, checked like one stored as a sub-document. */
+function decodeEvent(text: string, id: string): z.output<typeof eventSchema> {
+  let value: unknown;
+  try {
+    value = BSON.EJSON.parse(text, { relaxed: true });
+  } catch (error) {
+    throw new InvalidDocumentError(COLLECTIONS.webhookInbox, id, [
+      `event: not Extended JSON (${String(error)})`,
+    ]);
+  }
+  const parsed = eventSchema.safeParse(value);
+  if (!parsed.success)
+    throw new InvalidDocumentError(COLLECTIONS.webhookInbox, id, describeIssues(parsed.error));
+  return parsed.data;
+}
+
+/** A webhook's records waiting for the group commit (see #write). */
+interface PendingAdd {
+  docs: InboxDocument[];
+  resolve: (counts: { added: number; duplicates: number }) => void;
+  reject: (error: unknown) => void;
 }
 
 export class MongoWebhookInbox implements WebhookInbox {
   private readonly records: Collection<InboxDocument>;
+  readonly #waiting: PendingAdd[] = [];
+  #writing = false;
 
   constructor(db: Db) {
     this.records = db.collection<InboxDocument>(COLLECTIONS.webhookInbox);
@@ -67,36 +109,94 @@ export class MongoWebhookInbox implements WebhookInbox {
     const docs = events.map(
       (event, position): InboxDocument => ({
         _id: assertString('key', event.key),
-        event: dropUndefined(event),
+        event: BSON.EJSON.stringify(dropUndefined(event), { relaxed: true }),
         receivedAt,
         position,
         attempts: 0,
         dueAt: receivedAt,
       }),
     );
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ docs, resolve, reject });
+      if (!this.#writing) void this.#write();
+    });
+  }
+
+  /**
+   * Group commit: while one insert is in flight, the webhooks arriving meanwhile wait, and then go
+   * to the database together as ONE unordered insertMany (each still answered with its own counts,
+   * and only once its records are stored). No timer: a lone webhook is written at once; under load
+   * one command (one transaction on FerretDB's single writer) carries dozens of webhooks instead
+   * of one each. A group that fails for another reason than duplicates is retried webhook by
+   * webhook, so that one bad webhook does not fail its neighbours.
+   */
+  async #write(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#waiting.length > 0) {
+        const group = this.#takeGroup();
+        try {
+          await this.#insertGroup(group);
+        } catch (error) {
+          if (group.length === 1) group[0]!.reject(error);
+          else for (const one of group) await this.#insertGroup([one]).catch(one.reject);
+        }
+      }
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  /** The waiting webhooks, oldest first, up to MAX_INBOX_BATCH records (a webhook is never split). */
+  #takeGroup(): PendingAdd[] {
+    let records = 0;
+    let n = 0;
+    while (n < this.#waiting.length) {
+      const size = this.#waiting[n]!.docs.length;
+      if (n > 0 && records + size > MAX_INBOX_BATCH) break;
+      records += size;
+      n += 1;
+    }
+    return this.#waiting.splice(0, n);
+  }
+
+  async #insertGroup(group: PendingAdd[]): Promise<void> {
+    const docs = group.length === 1 ? group[0]!.docs : group.flatMap((g) => g.docs);
     // Unordered: every new event is written even when some of its neighbours are duplicates.
     const { duplicates } = await insertManyReportingDuplicates(this.records, docs);
-    return { added: docs.length - duplicates.length, duplicates: duplicates.length };
+    const refused = new Set(duplicates);
+    let offset = 0;
+    for (const one of group) {
+      let dup = 0;
+      for (let i = 0; i < one.docs.length; i++) if (refused.has(offset + i)) dup += 1;
+      offset += one.docs.length;
+      one.resolve({ added: one.docs.length - dup, duplicates: dup });
+    }
   }
 
   async due(now: Date, limit: number): Promise<InboxRecord[]> {
+    const n = clampInboxBatch(limit);
     const docs = await this.records
       .find({ dueAt: { $lte: assertDate('now', now) } })
       .sort({ dueAt: 1, receivedAt: 1, position: 1 })
-      .limit(clampInboxBatch(limit))
+      .limit(n)
+      // The whole batch in the first reply (the default first batch is 101 documents: a batch of
+      // 500 took two more round trips, each a getMore).
+      .batchSize(n)
       .toArray();
     return docs.map(fromDocument);
   }
 
   async complete(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    // One delete statement per key (in commands of BULK_CHUNK), not `{ _id: { $in } }`: FerretDB v1
-    // answers only a lone `_id` from its index, so an `$in` scanned the whole inbox — a cost that
-    // grew with the backlog just when the backlog was the problem (2,000 records: 111 ms vs 52 ms).
-    await bulkWriteChunked(
-      this.records,
-      keys.map((k) => ({ deleteOne: { filter: { _id: assertString('key', k) } } })),
-    );
+    for (const k of keys) assertString('key', k);
+    // One `deleteMany` by `_id $in` per MAX_INBOX_BATCH keys: on MongoDB an index lookup per key; on
+    // FerretDB v1 (which answers only a lone `_id` from its index) one scan of the inbox, measured
+    // cheaper than a delete statement per key (each its own SQLite transaction, ~0.7 ms) up to
+    // inboxes of several thousand records.
+    for (let start = 0; start < keys.length; start += MAX_INBOX_BATCH) {
+      await this.records.deleteMany({ _id: { $in: keys.slice(start, start + MAX_INBOX_BATCH) } });
+    }
   }
 
   async reschedule(
