@@ -130,7 +130,8 @@ export class MongoWebhookInbox implements WebhookInbox {
    * and only once its records are stored). No timer: a lone webhook is written at once; under load
    * one command (one transaction on FerretDB's single writer) carries dozens of webhooks instead
    * of one each. A group that fails for another reason than duplicates is retried webhook by
-   * webhook, so that one bad webhook does not fail its neighbours.
+   * webhook, so that one bad webhook does not fail its neighbours (a record the failed command had
+   * stored before failing then counts as a duplicate in its webhook's answer: stored either way).
    */
   async #write(): Promise<void> {
     this.#writing = true;
