@@ -14,7 +14,6 @@ import {
   BULK_CHUNK,
   bulkWriteChunked,
   describeIssues,
-  dropUndefined,
   InvalidDocumentError,
   insertManyReportingDuplicates,
   opt,
@@ -111,7 +110,8 @@ export class MongoWebhookInbox implements WebhookInbox {
     const docs = events.map(
       (event, position): InboxDocument => ({
         _id: assertString('key', event.key),
-        event: BSON.EJSON.stringify(dropUndefined(event), { relaxed: true }),
+        // Keys whose value is undefined are left out, as JSON does.
+        event: BSON.EJSON.stringify(event, { relaxed: true }),
         receivedAt,
         position,
         attempts: 0,
