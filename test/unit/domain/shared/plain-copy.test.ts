@@ -38,4 +38,23 @@ describe('plainCopy', () => {
     expect(copy.map).not.toBe(map);
     expect(copy.map.get('k')).toEqual({ v: 1 });
   });
+
+  it('copies own keys only, even with an enumerable key on Object.prototype (a polluted prototype)', () => {
+    Object.defineProperty(Object.prototype, 'polluted', {
+      value: 'x',
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+    try {
+      const copy = plainCopy({ a: 1, nested: { b: 2 }, bare: Object.assign(Object.create(null), { c: 3 }) });
+
+      expect(Object.hasOwn(copy, 'polluted')).toBe(false);
+      expect(Object.hasOwn(copy.nested, 'polluted')).toBe(false);
+      expect(Object.keys(copy)).toEqual(['a', 'nested', 'bare']);
+      expect({ ...copy.bare }).toEqual({ c: 3 });
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+  });
 });
