@@ -83,10 +83,20 @@ export async function runScheduledArchive(
   return { outcome: 'archived', cutoff, result: await archive(cutoff) };
 }
 
-/** Reactions to published events, run one at a time off the publisher's path. */
+/** A reaction waiting for its turn. */
+interface Reaction {
+  event: PublishedEvent;
+  reaction: string;
+  run: () => Promise<unknown>;
+}
+
+/**
+ * Reactions to published events, run one at a time off the publisher's path: queued in arrival
+ * order and run by one drain loop (one small record per reaction, not a chain of promises each).
+ */
 export class EventReactions {
-  #queue: Promise<void> = Promise.resolve();
-  #pending = 0;
+  readonly #waiting: Reaction[] = [];
+  #draining: Promise<void> | undefined;
   #unsubscribe: (() => void) | undefined;
 
   constructor(private readonly deps: { events: EventBus; useCases: UseCases; log: Logger }) {}
@@ -104,7 +114,7 @@ export class EventReactions {
 
   /** Resolves when every reaction queued so far has run. */
   async idle(): Promise<void> {
-    while (this.#pending > 0) await this.#queue;
+    while (this.#draining) await this.#draining;
   }
 
   #onEvent(event: PublishedEvent): void {
@@ -143,20 +153,25 @@ export class EventReactions {
   }
 
   #enqueue(event: PublishedEvent, reaction: string, run: () => Promise<unknown>): void {
-    this.#pending += 1;
-    this.#queue = this.#queue
-      .then(run)
-      .then(
-        (result) => this.deps.log.debug?.({ reaction, eventId: event.id, result }, 'event reaction done'),
-        (err: unknown) =>
-          this.deps.log.error(
-            { err, reaction, eventType: event.type, eventId: event.id },
-            'event reaction failed',
-          ),
-      )
-      .finally(() => {
-        this.#pending -= 1;
-      });
+    this.#waiting.push({ event, reaction, run });
+    this.#draining ??= this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    await undefined; // never on the publisher's path
+    for (let next = this.#waiting.shift(); next; next = this.#waiting.shift()) {
+      const { event, reaction, run } = next;
+      try {
+        const result = await run();
+        this.deps.log.debug?.({ reaction, eventId: event.id, result }, 'event reaction done');
+      } catch (err) {
+        this.deps.log.error(
+          { err, reaction, eventType: event.type, eventId: event.id },
+          'event reaction failed',
+        );
+      }
+    }
+    this.#draining = undefined;
   }
 }
 
