@@ -1,4 +1,4 @@
-import { BSON, type Collection, type Db, type Document } from 'mongodb';
+import { BSON, type Collection, type Db, type Document, MongoServerError } from 'mongodb';
 import { z } from 'zod';
 import {
   clampInboxBatch,
@@ -129,9 +129,11 @@ export class MongoWebhookInbox implements WebhookInbox {
    * to the database together as ONE unordered insertMany (each still answered with its own counts,
    * and only once its records are stored). No timer: a lone webhook is written at once; under load
    * one command (one transaction on FerretDB's single writer) carries dozens of webhooks instead
-   * of one each. A group that fails for another reason than duplicates is retried webhook by
-   * webhook, so that one bad webhook does not fail its neighbours (a record the failed command had
-   * stored before failing then counts as a duplicate in its webhook's answer: stored either way).
+   * of one each. A group the server refuses for another reason than duplicates is retried webhook
+   * by webhook, so that one bad webhook does not fail its neighbours (a record the failed command had
+   * stored before failing then counts as a duplicate in its webhook's answer: stored either way). A
+   * group that failed without the server's answer (network, no server, timeout) fails as a whole at
+   * once: retrying it webhook by webhook would make the last one wait for every failure before it.
    */
   async #write(): Promise<void> {
     this.#writing = true;
@@ -141,7 +143,8 @@ export class MongoWebhookInbox implements WebhookInbox {
         try {
           await this.#insertGroup(group);
         } catch (error) {
-          if (group.length === 1) group[0]!.reject(error);
+          if (group.length === 1 || !(error instanceof MongoServerError))
+            for (const one of group) one.reject(error);
           else for (const one of group) await this.#insertGroup([one]).catch(one.reject);
         }
       }

@@ -7,6 +7,7 @@
  * - the stored form: each event as relaxed Extended JSON text; records written with the event as a
  *   sub-document (before) are still read; an unreadable event names its record.
  */
+import { MongoNetworkError, MongoServerError } from 'mongodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InboxEvent } from '../../../src/application/ports/webhook-inbox.js';
 import { InvalidDocumentError } from '../../../src/infrastructure/mongo/mongo-common.js';
@@ -77,7 +78,7 @@ describe('MongoWebhookInbox', () => {
     // cannot store); the others are stored.
     spy.mockImplementation((docs: unknown, ...rest: unknown[]) => {
       if ((docs as { _id: string }[]).some((d) => d._id === 'message:wamid.POISON'))
-        return Promise.reject(new Error('document refused'));
+        return Promise.reject(new MongoServerError({ message: 'document refused', code: 2 }));
       return original(docs, ...rest);
     });
     const first = inbox.add([message('wamid.FIRST')], at);
@@ -95,6 +96,26 @@ describe('MongoWebhookInbox', () => {
       'message:wamid.B2',
       'message:wamid.FIRST',
     ]);
+  });
+
+  it('fails a whole group at once when the server did not answer (no retry webhook by webhook)', async () => {
+    const { calls, spy, original } = watchInserts(inbox);
+    let down = false;
+    spy.mockImplementation((docs: unknown, ...rest: unknown[]) => {
+      calls.push((docs as unknown[]).length);
+      if (down) return Promise.reject(new MongoNetworkError('connection reset'));
+      return original(docs, ...rest);
+    });
+    // The first insert is sent at once; the connection drops while the others queue behind it.
+    const first = inbox.add([message('wamid.UP')], at);
+    down = true;
+    const group = [1, 2, 3].map((i) => inbox.add([message(`wamid.DOWN${i}`)], at));
+    const settled = await Promise.allSettled([first, ...group]);
+
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+    expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(MongoNetworkError);
+    // One command for the first webhook, one for the group: nothing retried one by one.
+    expect(calls).toEqual([1, 3]);
   });
 
   it('stores each event as Extended JSON text and reads back records stored with the event as a sub-document', async () => {
