@@ -5,8 +5,9 @@
  *   floor-b   floor A plus one `insertOne` of the body into the same database (MONGODB_URI);
  *   crm       the real service (buildApp + createServer + workers), in memory or on MONGODB_URI.
  * Talks to the parent over IPC: `{ ready, port }` once listening; answers `{ cmd: 'stats', wamid }`
- * with `{ rss, heapUsed, cpuMicros, received, stored }` (cpuMicros: user + system CPU so far; received: `message.received` events, i.e. messages
- * stored; stored: whether `wamid` is readable through the use cases).
+ * with `{ rss, heapUsed, cpuMicros, received, stored }` (cpuMicros: user + system CPU time so far;
+ * received: `message.received` events, i.e. messages stored; stored: whether `wamid` is readable
+ * through the use cases).
  */
 import 'reflect-metadata';
 import Fastify from 'fastify';

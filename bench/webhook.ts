@@ -11,9 +11,9 @@
  * For each: acknowledged messages/s (closed loop, `--concurrency` in flight); end-to-end messages/s
  * (from the first send until the last message is stored and readable through the use cases); ack
  * latency p50/p99 at `--rate` messages/s offered (open loop: latency counted from the scheduled send
- * time, so a stalled server cannot hide its queue); the server's CPU time per webhook over the throughput
- * run (a steadier figure than rates on shared cores); the server's RSS over the run. Then the ratios to
- * the floors and the targets.
+ * time, so a stalled server cannot hide its queue); the server's CPU time per webhook over the
+ * throughput run (a steadier figure than rates on shared cores); the server's RSS over the run. Then
+ * the ratios to the floors and the targets.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
