@@ -28,6 +28,7 @@ import type { UseCases } from '../../application/use-cases.js';
 import type { ArchiveSchedule } from '../../domain/settings/setting-definitions.js';
 import type { App } from '../container.js';
 import { TOKENS } from '../tokens.js';
+import { timeSlicedYield } from '../workers/time-sliced-yield.js';
 import { JobScheduler, type ScheduledJob } from './job-scheduler.js';
 
 export interface OperationsOptions {
@@ -159,6 +160,9 @@ export class EventReactions {
 
   async #drain(): Promise<void> {
     await undefined; // never on the publisher's path
+    // On in-memory stores a reaction never waits for I/O: without this, a queue of thousands (after
+    // a burst of webhooks) would run in one go and hold every request up until it is empty.
+    const between = timeSlicedYield();
     for (let next = this.#waiting.shift(); next; next = this.#waiting.shift()) {
       const { event, reaction, run } = next;
       try {
@@ -170,6 +174,7 @@ export class EventReactions {
           'event reaction failed',
         );
       }
+      await between();
     }
     this.#draining = undefined;
   }

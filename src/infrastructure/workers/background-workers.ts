@@ -16,6 +16,7 @@ import type { App } from '../container.js';
 import type { Metrics } from '../metrics.js';
 import { TOKENS } from '../tokens.js';
 import { PollingWorker } from './polling-worker.js';
+import { timeSlicedYield } from './time-sliced-yield.js';
 
 export interface WorkerOptions {
   inboxIntervalMs?: number;
@@ -38,21 +39,6 @@ export interface BackgroundWorkers {
   outbox: PollingWorker;
   /** Undefined without a MediaStore (no CLOUDINARY_URL). */
   media?: PollingWorker;
-}
-
-/**
- * Lets pending I/O (incoming webhooks) run once the processing has had the thread for YIELD_AFTER_MS:
- * called often (per customer, per message) but yielding only about once per slice, so a batch on
- * fast (in-memory) stores never holds an acknowledgement up for longer than a slice.
- */
-const YIELD_AFTER_MS = 1;
-function timeSlicedYield(): () => Promise<void> {
-  let sliceStart = performance.now();
-  return async () => {
-    if (performance.now() - sliceStart < YIELD_AFTER_MS) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    sliceStart = performance.now();
-  };
 }
 
 const MEDIA_MESSAGE_TYPES = new Set(['image', 'audio', 'video', 'document', 'sticker']);

@@ -68,4 +68,25 @@ describe('EventReactions', () => {
       eventType: 'message.sent',
     });
   });
+
+  it('lets other work run while a long queue drains (a reaction that never waits for I/O cannot hold the thread)', async () => {
+    const ran: number[] = [];
+    let immediateRanAfter = -1;
+    const { reactions, sent } = setup(async (id) => {
+      const start = performance.now();
+      while (performance.now() - start < 0.5); // half a millisecond of work, no I/O
+      ran.push(Number(id.at(-1)));
+    });
+
+    await Promise.all(Array.from({ length: 10 }, (_, i) => sent(i)));
+    setImmediate(() => {
+      immediateRanAfter = ran.length;
+    });
+    await reactions.idle();
+
+    expect(ran).toHaveLength(10);
+    // The event loop got its turn (timers, I/O, immediates) before the queue was empty.
+    expect(immediateRanAfter).toBeGreaterThan(0);
+    expect(immediateRanAfter).toBeLessThan(10);
+  });
 });
