@@ -40,6 +40,8 @@ const HELP = `Usage: npm run bench:webhook [-- options]
   --soak-seconds <n>     extra run at --rate sampling RSS (long-run memory), per CRM target (default 0)
   --targets <list>       comma-separated subset of floor-a,crm-memory,floor-b,crm-mongo (default all)
   --e2e-timeout <s>      give up waiting for the processing after this (default 300)
+  --repeat <n>           run every target n times, in rounds (floors and CRM side by side in time);
+                         the ratios are then the median of the rounds' ratios, with their range (default 1)
   -h, --help             this help
 
 MONGODB_URI: the database for floor-b and crm-mongo; unset starts a throw-away FerretDB v1.24.
@@ -56,6 +58,7 @@ const { values: flags } = parseArgs({
     'soak-seconds': { type: 'string' },
     targets: { type: 'string' },
     'e2e-timeout': { type: 'string' },
+    repeat: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -80,6 +83,7 @@ const DB_RATE = intFlag('db-rate', flags['db-rate'], 500);
 const LATENCY_SECONDS = intFlag('latency-seconds', flags['latency-seconds'], 10);
 const SOAK_SECONDS = intFlag('soak-seconds', flags['soak-seconds'], 0, 0);
 const E2E_TIMEOUT_MS = intFlag('e2e-timeout', flags['e2e-timeout'], 300) * 1000;
+const REPEAT = intFlag('repeat', flags.repeat, 1);
 const ALL_TARGETS = ['floor-a', 'crm-memory', 'floor-b', 'crm-mongo'] as const;
 type Target = (typeof ALL_TARGETS)[number];
 const TARGETS = (flags.targets?.split(',').map((t) => t.trim()) ?? [...ALL_TARGETS]) as Target[];
@@ -290,6 +294,8 @@ const percentile = (sorted: number[], p: number): number =>
 
 interface Result {
   target: Target;
+  /** Which round of `--repeat` (1-based). */
+  round: number;
   messages: number;
   /** Offered rate of the latency run. */
   rate: number;
@@ -332,7 +338,7 @@ async function waitProcessed(server: ServerProcess, expected: number, lastWamid:
   }
 }
 
-async function runTarget(target: Target, env: Record<string, string>): Promise<Result> {
+async function runTarget(target: Target, env: Record<string, string>, round: number): Promise<Result> {
   const mode = target.startsWith('floor') ? target : 'crm';
   const isCrm = mode === 'crm';
   const onDb = target === 'floor-b' || target === 'crm-mongo';
@@ -346,7 +352,8 @@ async function runTarget(target: Target, env: Record<string, string>): Promise<R
 
   const server = await ServerProcess.start(mode, env);
   try {
-    process.stdout.write(`\n[${target}] warm-up (${WARMUP})...`);
+    const label = REPEAT > 1 ? `${target}, run ${round}/${REPEAT}` : target;
+    process.stdout.write(`\n[${label}] warm-up (${WARMUP})...`);
     await closedLoop(server.port, warm, 8);
     if (isCrm) await waitProcessed(server, WARMUP, warm.at(-1)!.wamid);
     const rssSamples: { t: number; rss: number }[] = [];
@@ -389,6 +396,7 @@ async function runTarget(target: Target, env: Record<string, string>): Promise<R
     const steady = rssSamples.filter((s) => s.t >= t0);
     const result: Result = {
       target,
+      round,
       messages: count,
       rate,
       achievedRate: lat.latencies.length / (lat.ms / 1000),
@@ -448,17 +456,19 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   const dbs: string[] = [];
   try {
-    for (const target of TARGETS) {
-      const env: Record<string, string> = {};
-      if (target === 'floor-b' || target === 'crm-mongo') {
-        const db = `bench_webhook_${randomBytes(4).toString('hex')}`;
-        dbs.push(db);
-        env.MONGODB_URI = uri!;
-        env.MONGODB_DB = db;
-      } else {
-        env.MONGODB_URI = '';
+    for (let round = 1; round <= REPEAT; round++) {
+      for (const target of TARGETS) {
+        const env: Record<string, string> = {};
+        if (target === 'floor-b' || target === 'crm-mongo') {
+          const db = `bench_webhook_${randomBytes(4).toString('hex')}`;
+          dbs.push(db);
+          env.MONGODB_URI = uri!;
+          env.MONGODB_DB = db;
+        } else {
+          env.MONGODB_URI = '';
+        }
+        results.push(await runTarget(target, env, round));
       }
-      results.push(await runTarget(target, env));
     }
   } finally {
     if (uri && dbs.length > 0) {
@@ -485,34 +495,68 @@ function report(results: Result[]): void {
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|');
   for (const r of results) {
     console.log(
-      `| ${r.target} | ${r.messages} | ${fmt(r.ackPerSec)} | ${fmt(r.e2ePerSec)} | ${fmt(r.cpuMicrosPerMessage)} | ${r.rate} → ${fmt(r.achievedRate)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ` +
+      `| ${r.target}${REPEAT > 1 ? ` #${r.round}` : ''} | ${r.messages} | ${fmt(r.ackPerSec)} | ${fmt(r.e2ePerSec)} | ${fmt(r.cpuMicrosPerMessage)} | ${r.rate} → ${fmt(r.achievedRate)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ` +
         `${fmt(r.rss.start / MB)} → ${fmt(r.rss.afterThroughput / MB)} → ${fmt(r.rss.end / MB)} (${fmt(r.rss.max / MB)}) | ` +
         `${fmt(r.rss.slopeMbPerMin, 1)} | ${r.errors + r.latencyErrors}${r.backlogAfterLatency ? `, backlog ${r.backlogAfterLatency}` : ''} |`,
     );
   }
-  const by = (t: Target) => results.find((r) => r.target === t);
-  const a = by('floor-a');
-  const b = by('floor-b');
-  const mem = by('crm-memory');
-  const db = by('crm-mongo');
+  // Each round's CRM figure against the same round's floor; with --repeat, the median and range.
+  const rounds = [...new Set(results.map((r) => r.round))];
+  const ratios = (crm: Target, floor: Target, f: (c: Result, fl: Result) => number | undefined) =>
+    rounds
+      .map((round) => {
+        const c = results.find((r) => r.target === crm && r.round === round);
+        const fl = results.find((r) => r.target === floor && r.round === round);
+        return c && fl ? f(c, fl) : undefined;
+      })
+      .filter((v): v is number => v !== undefined && Number.isFinite(v));
   const lines: string[] = [];
-  const check = (label: string, value: number | undefined, target: number, higherIsBetter = true) => {
-    if (value === undefined || Number.isNaN(value)) return;
-    const ok = higherIsBetter ? value >= target : value <= target;
+  const check = (label: string, values: number[], target: number, higherIsBetter = true) => {
+    if (values.length === 0) return;
+    const sorted = [...values].sort((x, y) => x - y);
+    const mid = sorted.length >> 1;
+    const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    const spread =
+      sorted.length > 1
+        ? ` (median of ${sorted.length} runs: ${sorted[0]!.toFixed(2)}–${sorted.at(-1)!.toFixed(2)})`
+        : '';
+    const ok = higherIsBetter ? median >= target : median <= target;
     lines.push(
-      `  ${ok ? 'PASS' : 'MISS'}  ${label}: ${value.toFixed(2)} (target ${higherIsBetter ? '≥' : '≤'} ${target})`,
+      `  ${ok ? 'PASS' : 'MISS'}  ${label}: ${median.toFixed(2)}${spread} (target ${higherIsBetter ? '≥' : '≤'} ${target})`,
     );
   };
-  if (a && mem) {
-    check('in memory, end-to-end / floor A acks', mem.e2ePerSec && mem.e2ePerSec / a.ackPerSec, 0.7);
-    check('in memory, acks / floor A acks', mem.ackPerSec / a.ackPerSec, 0.7);
-    check('in memory, ack p99 at the offered rate / floor A p99', mem.p99 / a.p99, 1.5, false);
-  }
-  if (b && db) {
-    check('database, acks / floor B acks', db.ackPerSec / b.ackPerSec, 0.8);
-    check('database, end-to-end / floor B acks', db.e2ePerSec && db.e2ePerSec / b.ackPerSec, 0.5);
-    check('database, ack p99 at the offered rate / floor B p99', db.p99 / b.p99, 1.5, false);
-  }
+  check(
+    'in memory, end-to-end / floor A acks',
+    ratios('crm-memory', 'floor-a', (c, a) => c.e2ePerSec && c.e2ePerSec / a.ackPerSec),
+    0.7,
+  );
+  check(
+    'in memory, acks / floor A acks',
+    ratios('crm-memory', 'floor-a', (c, a) => c.ackPerSec / a.ackPerSec),
+    0.7,
+  );
+  check(
+    'in memory, ack p99 at the offered rate / floor A p99',
+    ratios('crm-memory', 'floor-a', (c, a) => c.p99 / a.p99),
+    1.5,
+    false,
+  );
+  check(
+    'database, acks / floor B acks',
+    ratios('crm-mongo', 'floor-b', (c, b) => c.ackPerSec / b.ackPerSec),
+    0.8,
+  );
+  check(
+    'database, end-to-end / floor B acks',
+    ratios('crm-mongo', 'floor-b', (c, b) => c.e2ePerSec && c.e2ePerSec / b.ackPerSec),
+    0.5,
+  );
+  check(
+    'database, ack p99 at the offered rate / floor B p99',
+    ratios('crm-mongo', 'floor-b', (c, b) => c.p99 / b.p99),
+    1.5,
+    false,
+  );
   if (lines.length > 0) console.log(`\nratios to the floors:\n${lines.join('\n')}`);
   console.log(
     '\nRSS: the in-memory CRM keeps every message in the process, so it grows with the data by design;' +
