@@ -14,6 +14,30 @@ const WINDOW = 10;
 
 export type ResponseStatisticsOutcome = 'agent' | 'customer' | 'none' | 'already_counted';
 
+export interface ResponseStatisticsInput {
+  messageId: Id;
+  received?: { conversationId: Id; type: string; answered?: boolean };
+}
+
+/**
+ * The input for an event this reaction follows — a customer's `message.received` (with what its
+ * payload says of the message: conversation, type, whether the conversation had been answered) or an
+ * agent's `message.sent` — or undefined for any other event.
+ */
+export function responseStatisticsInput(event: {
+  type: string;
+  payload: unknown;
+}): ResponseStatisticsInput | undefined {
+  const p = event.payload as Record<string, unknown>;
+  if (typeof p.messageId !== 'string') return undefined;
+  const messageId = p.messageId;
+  if (event.type === 'message.sent') return p.sender === 'agent' ? { messageId } : undefined;
+  if (event.type !== 'message.received') return undefined;
+  if (typeof p.conversationId !== 'string' || typeof p.type !== 'string') return { messageId };
+  const answered = typeof p.conversationAnswered === 'boolean' ? { answered: p.conversationAnswered } : {};
+  return { messageId, received: { conversationId: p.conversationId, type: p.type, ...answered } };
+}
+
 /**
  * Keeps `averageResponseTime` of agents and customers current as messages happen (subscribed to
  * `message.sent` and `message.received`): measures what the new message answers (measureResponses,
@@ -36,10 +60,9 @@ export class UpdateResponseStatistics {
    * yet — the common case under a burst of new chats — costs no read at all (one, of the
    * conversation, when `answered` is not given) instead of two.
    */
-  async execute(input: {
-    messageId: Id;
-    received?: { conversationId: Id; type: string; answered?: boolean };
-  }): Promise<{ outcome: ResponseStatisticsOutcome; minutes?: number }> {
+  async execute(
+    input: ResponseStatisticsInput,
+  ): Promise<{ outcome: ResponseStatisticsOutcome; minutes?: number }> {
     if (input.received) {
       const { type, answered, conversationId } = input.received;
       if (type === 'reaction' || !(answered ?? (await this.#answered(conversationId))))

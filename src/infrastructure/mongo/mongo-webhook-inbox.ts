@@ -167,7 +167,7 @@ export class MongoWebhookInbox implements WebhookInbox {
   }
 
   async #insertGroup(group: PendingAdd[]): Promise<void> {
-    const docs = group.length === 1 ? group[0]!.docs : group.flatMap((g) => g.docs);
+    const docs = group.flatMap((g) => g.docs);
     // Unordered: every new event is written even when some of its neighbours are duplicates.
     const { duplicates } = await insertManyReportingDuplicates(this.records, docs);
     const refused = new Set(duplicates);

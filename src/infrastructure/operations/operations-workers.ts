@@ -24,6 +24,7 @@ import { claimOnce } from '../../application/operations/claim-once.js';
 import type { EventBus, PublishedEvent } from '../../application/ports/gateways.js';
 import type { Ports } from '../../application/ports/ports.js';
 import { loadSettings } from '../../application/shared/settings.js';
+import { responseStatisticsInput } from '../../application/statistics/update-response-statistics.js';
 import type { UseCases } from '../../application/use-cases.js';
 import type { ArchiveSchedule } from '../../domain/settings/setting-definitions.js';
 import type { App } from '../container.js';
@@ -132,24 +133,12 @@ export class EventReactions {
       const conversationId = p.conversationId;
       this.#enqueue(event, 'survey', () => operations.sendSatisfactionSurvey.execute({ conversationId }));
     }
-    if (event.type === 'message.received' && messageId) {
-      if (p.type === 'interactive' || p.type === 'button') {
-        this.#enqueue(event, 'survey-answer', () => operations.handleSurveyAnswer.execute({ messageId }));
-      }
-      const received =
-        typeof p.conversationId === 'string' && typeof p.type === 'string'
-          ? {
-              conversationId: p.conversationId,
-              type: p.type,
-              ...(typeof p.conversationAnswered === 'boolean' ? { answered: p.conversationAnswered } : {}),
-            }
-          : undefined;
-      this.#enqueue(event, 'response-time', () =>
-        statistics.updateResponseTimes.execute({ messageId, ...(received ? { received } : {}) }),
-      );
+    if (event.type === 'message.received' && messageId && (p.type === 'interactive' || p.type === 'button')) {
+      this.#enqueue(event, 'survey-answer', () => operations.handleSurveyAnswer.execute({ messageId }));
     }
-    if (event.type === 'message.sent' && messageId && p.sender === 'agent') {
-      this.#enqueue(event, 'response-time', () => statistics.updateResponseTimes.execute({ messageId }));
+    const responseTime = responseStatisticsInput(event);
+    if (responseTime) {
+      this.#enqueue(event, 'response-time', () => statistics.updateResponseTimes.execute(responseTime));
     }
   }
 

@@ -7,7 +7,10 @@ import { SendMessage } from '../../../../src/application/messages/send-message.j
 import { SYSTEM } from '../../../../src/application/shared/actor.js';
 import { RecomputeStatistics } from '../../../../src/application/statistics/recompute-statistics.js';
 import { measureResponses } from '../../../../src/application/statistics/response-times.js';
-import { UpdateResponseStatistics } from '../../../../src/application/statistics/update-response-statistics.js';
+import {
+  responseStatisticsInput,
+  UpdateResponseStatistics,
+} from '../../../../src/application/statistics/update-response-statistics.js';
 import { CreateTicket } from '../../../../src/application/tickets/create-ticket.js';
 import { operationsFixture, setSetting } from './operations-fixture.js';
 
@@ -18,22 +21,9 @@ async function historyFixture() {
   const stats = new UpdateResponseStatistics(f.ports);
   const pending: Promise<unknown>[] = [];
   f.ports.events.subscribe((event) => {
-    const p = event.payload;
-    if (
-      (event.type === 'message.received' || (event.type === 'message.sent' && p.sender === 'agent')) &&
-      typeof p.messageId === 'string'
-    ) {
-      // As EventReactions passes them: a customer's message with what its event says of it.
-      const received =
-        event.type === 'message.received'
-          ? {
-              conversationId: String(p.conversationId),
-              type: String(p.type),
-              ...(typeof p.conversationAnswered === 'boolean' ? { answered: p.conversationAnswered } : {}),
-            }
-          : undefined;
-      pending.push(stats.execute({ messageId: p.messageId, ...(received ? { received } : {}) }));
-    }
+    // As EventReactions passes them: a customer's message with what its event says of it.
+    const input = responseStatisticsInput(event);
+    if (input) pending.push(stats.execute(input));
   });
   const settle = async () => {
     while (pending.length > 0) await Promise.all(pending.splice(0));
