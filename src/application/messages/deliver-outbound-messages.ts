@@ -16,6 +16,8 @@ export interface DeliveryReport {
   sent: number;
   retried: number;
   failed: number;
+  /** When some were retried: milliseconds until the first of them falls due again. */
+  retryInMs?: number;
 }
 
 /** The WhatsApp content of a stored outbound message. */
@@ -98,11 +100,23 @@ export class DeliverOutboundMessages {
       input.limit ?? 20,
     );
     const report: DeliveryReport = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
-    for (const record of claimed) report[await this.#deliver(record)] += 1;
+    let firstRetry: number | undefined;
+    for (const record of claimed) {
+      const outcome = await this.#deliver(record);
+      if (outcome instanceof Date) {
+        report.retried += 1;
+        firstRetry = Math.min(firstRetry ?? outcome.getTime(), outcome.getTime());
+      } else {
+        report[outcome] += 1;
+      }
+    }
+    if (firstRetry !== undefined)
+      report.retryInMs = Math.max(0, firstRetry - this.ports.clock.now().getTime());
     return report;
   }
 
-  async #deliver(record: MessagePrimitives): Promise<'sent' | 'retried' | 'failed'> {
+  /** 'sent', 'failed', or the time a retry falls due. */
+  async #deliver(record: MessagePrimitives): Promise<'sent' | 'failed' | Date> {
     const conversation = await this.ports.conversations.findById(record.conversationId);
     const customer = await this.ports.customers.findById(record.customerId);
     const message = Message.fromPrimitives(record);
@@ -140,7 +154,7 @@ export class DeliverOutboundMessages {
           nextAttemptAt: p.nextAttemptAt,
           leaseUntil: now,
         });
-        return 'retried';
+        return p.nextAttemptAt ?? now;
       }
       message.markFailed(
         { code: sendError.code ?? 0, title: sendError.title ?? sendError.message },

@@ -92,14 +92,19 @@ export function registerBackgroundWorkers(app: App, options: WorkerOptions = {})
   const outboxBatch = options.outboxBatch ?? 20;
   const outbox = new PollingWorker({
     name: 'outbox',
-    intervalMs: options.outboxIntervalMs ?? 2_000,
+    // Rounds come from nudges (every queued message publishes `message.sent`) and from the retries
+    // a round schedules (it says when the first falls due); the poll only finds what no nudge
+    // announced here: messages another node queued and stopped before sending, or whose sender's
+    // lease ran out. Every 2 s it was a scan of the messages on FerretDB (0.1–0.8 s each as they
+    // grew), halving how far the inbox processing kept up at 500 webhooks/s.
+    intervalMs: options.outboxIntervalMs ?? 30_000,
     log,
     run: async () => {
       const report = await useCases.messages.deliver.execute({ limit: outboxBatch });
       if (report.sent > 0) metrics.outboundMessages.inc({ status: 'sent' }, report.sent);
       if (report.failed > 0) metrics.outboundMessages.inc({ status: 'failed' }, report.failed);
       if (report.retried > 0) metrics.outboundMessages.inc({ status: 'retried' }, report.retried);
-      return report.claimed >= outboxBatch;
+      return report.claimed >= outboxBatch || (report.retryInMs ?? false);
     },
   });
 

@@ -1,7 +1,9 @@
 /**
  * A background loop: runs one round of work, then waits `intervalMs` before the next, except that
  * - a round that says there is more to do is followed by the next one at once (on the next turn of
- *   the event loop, so HTTP requests keep being served between rounds);
+ *   the event loop, so HTTP requests keep being served between rounds); a round that says when its
+ *   next work falls due (a number of milliseconds: a retry it scheduled) is followed by the next
+ *   one then, if that is sooner than `intervalMs`;
  * - `nudge()` (new work just arrived) starts a round now (or after `nudgeDelayMs`), or right after
  *   the one running: nudges during a round, or within the delay, are folded into one extra round,
  *   never a busy loop;
@@ -16,8 +18,12 @@ export interface WorkerLogger {
 export interface PollingWorkerOptions {
   name: string;
   intervalMs: number;
-  /** One round of work; resolves true when more work is waiting right now. */
-  run: () => Promise<boolean>;
+  /**
+   * One round of work; resolves `true` when more work is waiting right now, a number of
+   * milliseconds when work it knows of falls due then (the next round runs then, or after
+   * `intervalMs` if that is sooner), `false` when it knows of none.
+   */
+  run: () => Promise<boolean | number>;
   log: WorkerLogger;
   /** Pause after a failed round. Default: max(intervalMs, 1 s). */
   errorDelayMs?: number;
@@ -103,7 +109,9 @@ export class PollingWorker {
     let next = this.#options.intervalMs;
     this.#round = (async () => {
       try {
-        if (await this.#options.run()) next = 0;
+        const outcome = await this.#options.run();
+        if (outcome === true) next = 0;
+        else if (typeof outcome === 'number') next = Math.min(next, Math.max(0, outcome));
       } catch (err) {
         this.#options.log.error({ err, worker: this.name }, 'background worker round failed');
         next = this.#options.errorDelayMs ?? Math.max(this.#options.intervalMs, 1_000);

@@ -42,7 +42,9 @@ beforeAll(async () => {
       WHATSAPP_NUMBERS: JSON.stringify([NUMBER_B]),
       BODY_LIMIT_BYTES: String(64 * 1024),
     },
-    workers: { inboxIntervalMs: 50, outboxIntervalMs: 50 },
+    // The outbox never polls during these tests: every send is nudged, every retry woken by the
+    // round that scheduled it.
+    workers: { inboxIntervalMs: 50, outboxIntervalMs: 600_000 },
   });
   published = [];
   crm.ports.events.subscribe((e) => published.push(e));

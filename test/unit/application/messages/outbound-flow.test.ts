@@ -106,10 +106,14 @@ describe('sending: outbox, window, idempotency, delivery statuses', () => {
   it('retries transient errors with back-off, then fails permanently with the WhatsApp code', async () => {
     const { message } = await send.execute({ actor: agent, conversationId, message: text('Hola') });
     ports.whatsapp.failNextSends(new WhatsAppSendError('Too many requests', true, 130429, 'Rate limit hit'));
-    expect(await deliver.execute()).toMatchObject({ retried: 1 });
+    const first = await deliver.execute();
+    expect(first).toMatchObject({ retried: 1 });
     let stored = await ports.messages.findById(message.id);
     expect(stored?.status).toBe('pending');
     expect(stored?.sendAttempts).toBe(1);
+    // The report says when the retry falls due (the worker's next round), by the use case's clock.
+    expect(first.retryInMs).toBe(stored!.nextAttemptAt!.getTime() - ports.clock.now().getTime());
+    expect(first.retryInMs).toBeGreaterThanOrEqual(1_000);
     expect((await deliver.execute()).claimed).toBe(0); // not due yet
 
     ports.clock.advanceMinutes(10);

@@ -26,7 +26,13 @@ function gatedRun() {
 }
 
 /** A worker whose rounds only count themselves; `more(n)` says whether round n leaves work waiting. */
-function countingWorker(options: { nudgeDelayMs?: number; more?: (round: number) => boolean } = {}) {
+function countingWorker(
+  options: {
+    nudgeDelayMs?: number;
+    more?: (round: number) => boolean;
+    next?: (round: number) => boolean | number;
+  } = {},
+) {
   const counter = { rounds: 0 };
   const worker = new PollingWorker({
     name: 't',
@@ -35,7 +41,7 @@ function countingWorker(options: { nudgeDelayMs?: number; more?: (round: number)
     log: quiet,
     run: async () => {
       counter.rounds += 1;
-      return options.more?.(counter.rounds) ?? false;
+      return options.next?.(counter.rounds) ?? options.more?.(counter.rounds) ?? false;
     },
   });
   return { worker, counter };
@@ -94,6 +100,36 @@ describe('PollingWorker', () => {
     worker.start();
     await tick(50);
     expect(counter.rounds).toBe(5);
+    await worker.stop();
+  });
+
+  it('a round saying when its next work falls due is followed by the next then, not after the interval', async () => {
+    // Round 1 says "in 40 ms"; round 2 knows of nothing; the interval (10 s) is never reached.
+    const { worker, counter } = countingWorker({ next: (round) => (round === 1 ? 40 : false) });
+    worker.start();
+    await tick(15);
+    expect(counter.rounds).toBe(1);
+    await tick(80);
+    expect(counter.rounds).toBe(2);
+    await tick(60);
+    expect(counter.rounds).toBe(2);
+    await worker.stop();
+  });
+
+  it('a due time beyond the interval waits for the interval only', async () => {
+    const worker = new PollingWorker({
+      name: 't',
+      intervalMs: 40,
+      log: quiet,
+      run: async () => {
+        rounds += 1;
+        return 60_000;
+      },
+    });
+    let rounds = 0;
+    worker.start();
+    await tick(110);
+    expect(rounds).toBeGreaterThanOrEqual(2);
     await worker.stop();
   });
 
