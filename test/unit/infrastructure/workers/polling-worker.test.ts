@@ -117,6 +117,7 @@ describe('PollingWorker', () => {
   });
 
   it('a due time beyond the interval waits for the interval only', async () => {
+    let rounds = 0;
     const worker = new PollingWorker({
       name: 't',
       intervalMs: 40,
@@ -126,7 +127,6 @@ describe('PollingWorker', () => {
         return 60_000;
       },
     });
-    let rounds = 0;
     worker.start();
     await tick(110);
     expect(rounds).toBeGreaterThanOrEqual(2);
