@@ -94,9 +94,7 @@ export function registerBackgroundWorkers(app: App, options: WorkerOptions = {})
     name: 'outbox',
     // Rounds come from nudges (every queued message publishes `message.sent`) and from the retries
     // a round schedules (it says when the first falls due); the poll only finds what no nudge
-    // announced here: messages another node queued and stopped before sending, or whose sender's
-    // lease ran out. Every 2 s it was a scan of the messages on FerretDB (0.1–0.8 s each as they
-    // grew), halving how far the inbox processing kept up at 500 webhooks/s.
+    // announced here (why 30 s, measured: README.md here).
     intervalMs: options.outboxIntervalMs ?? 30_000,
     log,
     run: async () => {
