@@ -3,7 +3,7 @@
  * - a round that says there is more to do is followed by the next one at once (on the next turn of
  *   the event loop, so HTTP requests keep being served between rounds); a round that says when its
  *   next work falls due (a number of milliseconds: a retry it scheduled) is followed by the next
- *   one then, if that is sooner than `intervalMs`;
+ *   one then, if that is sooner than `intervalMs` — nudged rounds in between do not cancel it;
  * - `nudge()` (new work just arrived) starts a round now (or after `nudgeDelayMs`), or right after
  *   the one running: nudges during a round, or within the delay, are folded into one extra round,
  *   never a busy loop;
@@ -44,6 +44,11 @@ export class PollingWorker {
   #nudged = false;
   /** A nudge has scheduled a round after nudgeDelayMs (later nudges fold into it). */
   #nudgePending = false;
+  /**
+   * When rounds said their next work falls due (epoch ms), until a round starts at or after it: a
+   * nudged round in between (which may find nothing due yet) does not lose the wake-up.
+   */
+  #dueAt: number[] = [];
   /** Rounds completed (successful or not): lets tests wait for the worker. */
   rounds = 0;
 
@@ -107,11 +112,18 @@ export class PollingWorker {
     if (this.#stopped || this.#round) return;
     this.#nudged = false;
     let next = this.#options.intervalMs;
+    const startedAt = Date.now();
     this.#round = (async () => {
       try {
         const outcome = await this.#options.run();
+        // Due times this round has seen come due were its work; later ones still wait for a round.
+        this.#dueAt = this.#dueAt.filter((at) => at > startedAt);
+        if (typeof outcome === 'number') this.#dueAt.push(Date.now() + Math.max(0, outcome));
         if (outcome === true) next = 0;
-        else if (typeof outcome === 'number') next = Math.min(next, Math.max(0, outcome));
+        // (+1 ms: a timer may fire a fraction of a millisecond early by Date.now(); the round it
+        // starts must see its due time as come.)
+        else if (this.#dueAt.length > 0)
+          next = Math.min(next, Math.max(0, Math.min(...this.#dueAt) - Date.now() + 1));
       } catch (err) {
         this.#options.log.error({ err, worker: this.name }, 'background worker round failed');
         next = this.#options.errorDelayMs ?? Math.max(this.#options.intervalMs, 1_000);

@@ -116,6 +116,20 @@ describe('PollingWorker', () => {
     await worker.stop();
   });
 
+  it('a nudged round in between (finding nothing due) does not lose the due time', async () => {
+    // Round 1 says "in 60 ms"; a nudge at ~10 ms runs round 2, which knows of nothing; round 3
+    // still comes at ~60 ms, not after the 10 s interval.
+    const { worker, counter } = countingWorker({ next: (round) => (round === 1 ? 60 : false) });
+    worker.start();
+    await tick(10);
+    worker.nudge();
+    await tick(15);
+    expect(counter.rounds).toBe(2);
+    await tick(120);
+    expect(counter.rounds).toBe(3);
+    await worker.stop();
+  });
+
   it('a due time beyond the interval waits for the interval only', async () => {
     let rounds = 0;
     const worker = new PollingWorker({
